@@ -1,0 +1,15 @@
+//! Peiling's database schema: one migration per change, the same for SQLite and
+//! PostgreSQL. The server applies pending migrations at start-up.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_core_model;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_core_model::Migration)]
+    }
+}

@@ -1,0 +1,13 @@
+//! Peiling's domain core.
+//!
+//! Everything here is pure: no database, no network, no clock. The same code runs
+//! on the server and in the browser (wasm), so a rule such as "is this a valid
+//! class code?" or "may this figure be shown?" lives in exactly one place.
+
+pub mod class_code;
+pub mod disclosure;
+pub mod indicator;
+
+pub use class_code::{ClassCode, ClassCodeError};
+pub use disclosure::{SuppressionThreshold, ThresholdError};
+pub use indicator::{Direction, Domain};
