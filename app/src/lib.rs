@@ -1,0 +1,56 @@
+//! Peiling's pages and components, rendered on the server and hydrated in the
+//! browser. Data comes from server-side code in the `server` crate; nothing in
+//! here talks to the database itself.
+
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod i18n;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{Html, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::i18n::{initial_lang, provide_locale};
+
+/// The HTML document around every page, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="nl">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = provide_locale(initial_lang());
+    let lang = locale.0;
+
+    view! {
+        <Html {..} lang=move || lang.get().code() dir="ltr"/>
+        <Stylesheet id="peiling-css" href="/pkg/peiling.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "Peiling".to_owned() } else { format!("{page} · Peiling") }/>
+        <Router>
+            <Routes fallback=pages::not_found::NotFound>
+                <Route path=StaticSegment("") view=pages::home::Home/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,1 +1,55 @@
-fn main(){}
+#![recursion_limit = "256"]
+//! Peiling's server binary: `serve` (the default) runs the web application,
+//! `migrate` brings a database up to the current schema.
+
+mod config;
+mod db;
+mod routes;
+mod telemetry;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{DatabaseArgs, ServeArgs};
+
+#[derive(Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "Peiling: the anonymous youth survey of the Icelandic Prevention Model"
+)]
+struct Cli {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[command(flatten)]
+    serve: ServeArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application (the default).
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+    let outcome = match cli.command {
+        None | Some(Command::Serve) => routes::serve(cli.database, cli.serve).await,
+        Some(Command::Migrate) => db::connect_and_migrate(&cli.database).await.map(|_| {
+            tracing::info!("database is up to date");
+        }),
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,12 @@
+//! Peiling end to end: the real server binary on a fresh database (SQLite and
+//! PostgreSQL), spoken to over real HTTP and through a real Chromium.
+//!
+//! The server binary and browser bundle come from `cargo leptos build --release`
+//! (the README's test command runs it first).
 
+mod helpers;
+
+mod browser;
+mod cli;
+mod home;
+mod schema;

@@ -1,0 +1,116 @@
+//! The database connection: SQLite by default, PostgreSQL by URL, one code path.
+
+use anyhow::Context;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+
+use crate::config::DatabaseArgs;
+
+/// Connects and applies any pending migrations.
+pub async fn connect_and_migrate(args: &DatabaseArgs) -> anyhow::Result<DatabaseConnection> {
+    let url = prepare_url(&args.database_url)?;
+    let mut options = ConnectOptions::new(url);
+    options.sqlx_logging(false);
+    if args.database_url.starts_with("sqlite:") {
+        // One writer at a time is SQLite's nature; a small pool avoids lock churn.
+        options.max_connections(8);
+    } else {
+        options.max_connections(32);
+    }
+    let db = Database::connect(options).await.with_context(|| {
+        format!(
+            "could not open the database at {}",
+            redact(&args.database_url)
+        )
+    })?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL lets dashboards read while students submit.
+        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;")
+            .await
+            .context("could not configure SQLite")?;
+    }
+    Migrator::up(&db, None)
+        .await
+        .context("could not apply database migrations")?;
+    Ok(db)
+}
+
+/// For a SQLite file: creates its folder and asks for the file to be created.
+fn prepare_url(url: &str) -> anyhow::Result<String> {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Ok(url.to_owned());
+    };
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" || query.contains("mode=memory") {
+        return Ok(url.to_owned());
+    }
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("could not create the folder {}", parent.display()))?;
+    }
+    Ok(if query.contains("mode=") {
+        url.to_owned()
+    } else if query.is_empty() {
+        format!("sqlite://{path}?mode=rwc")
+    } else {
+        format!("sqlite://{path}?{query}&mode=rwc")
+    })
+}
+
+/// The URL without a password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sqlite_file_is_created_on_first_use() {
+        let dir = std::env::temp_dir().join(format!("peiling-db-test-{}", std::process::id()));
+        let url = format!("sqlite://{}/sub/peiling.db", dir.display());
+        let prepared = prepare_url(&url).unwrap();
+        assert!(prepared.ends_with("peiling.db?mode=rwc"), "{prepared}");
+        assert!(dir.join("sub").is_dir());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn an_explicit_sqlite_mode_is_kept() {
+        assert_eq!(prepare_url("sqlite::memory:").unwrap(), "sqlite::memory:");
+        assert_eq!(
+            prepare_url("sqlite://x.db?mode=ro").unwrap(),
+            "sqlite://x.db?mode=ro"
+        );
+    }
+
+    #[test]
+    fn postgres_urls_pass_unchanged_and_passwords_never_reach_messages() {
+        let url = "postgres://peiling:s3cret@db.example:5432/peiling";
+        assert_eq!(prepare_url(url).unwrap(), url);
+        assert_eq!(
+            redact(url),
+            "postgres://peiling:***@db.example:5432/peiling"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! The HTTP application: Leptos pages plus the routes that are not pages.
+
+mod health;
+mod language;
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context;
+use app::{App, shell};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, FromRef},
+    http::{HeaderName, HeaderValue, header},
+    routing::{get, post},
+};
+use leptos::config::{Env, LeptosOptions};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use tower_http::{
+    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+use crate::config::{DatabaseArgs, ServeArgs};
+use crate::db;
+
+/// What every request handler may need.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub settings: Arc<ServeArgs>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Largest request body accepted anywhere; forms are small.
+const BODY_LIMIT: usize = 256 * 1024;
+
+pub async fn serve(database: DatabaseArgs, settings: ServeArgs) -> anyhow::Result<()> {
+    let db = db::connect_and_migrate(&database).await?;
+    tracing::info!(
+        database = %db::redact(&database.database_url),
+        suppression_k = %settings.suppression_k,
+        "database ready"
+    );
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("could not listen on {}", settings.listen))?;
+    let address = listener.local_addr()?;
+    let state = AppState {
+        leptos_options: leptos_options(&settings, address),
+        db,
+        settings: Arc::new(settings),
+    };
+    let router = router(state.clone());
+
+    // Standard output carries this one line, so scripts and tests can read the address.
+    println!("Peiling is running at http://{address}/");
+    tracing::info!(%address, "listening");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the web server stopped with an error")?;
+    state.db.close().await.ok();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn leptos_options(settings: &ServeArgs, address: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("peiling")
+        .site_root(settings.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(address)
+        .env(Env::PROD)
+        .build()
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let site_root = state.settings.site_root.clone();
+
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/language", post(language::choose))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .nest_service(
+            "/pkg",
+            ServeDir::new(site_root.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before exit.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+    // Give slow clients a bounded time; axum stops accepting at once.
+    tokio::spawn(async {
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        tracing::warn!("requests still running after 20 s; exiting anyway");
+        std::process::exit(0);
+    });
+}

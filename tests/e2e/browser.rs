@@ -1,0 +1,164 @@
+//! The pages in a real Chromium, driven through ChromeDriver.
+
+use std::{
+    net::TcpListener,
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use tokio::process::{Child, Command};
+
+use crate::helpers::{Backend, TestApp};
+
+/// A headless Chromium session with a fresh profile; ends with the test.
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+    profile: std::path::PathBuf,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver =
+            Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .expect("chromedriver must be installed (the README's test command installs it)");
+        let profile =
+            std::env::temp_dir().join(format!("peiling-chromium-{}", uuid::Uuid::new_v4()));
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-quic",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }),
+        );
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            match ClientBuilder::rustls()
+                .expect("TLS roots")
+                .capabilities(capabilities.clone())
+                .connect(&webdriver)
+                .await
+            {
+                Ok(client) => break client,
+                Err(error) => {
+                    assert!(
+                        Instant::now() < deadline,
+                        "could not start Chromium: {error}"
+                    );
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+        };
+        Browser {
+            client,
+            _driver: driver,
+            profile,
+        }
+    }
+
+    /// Waits until `css` holds an element whose text contains `text`.
+    pub async fn wait_for_text(&self, css: &str, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if element.text().await.is_ok_and(|t| t.contains(text)) {
+                    return;
+                }
+            }
+            if Instant::now() > deadline {
+                let source = self.client.source().await.unwrap_or_default();
+                panic!("no {css:?} with text {text:?} after 20 s; page:\n{source}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+#[tokio::test]
+async fn the_home_page_hydrates_and_switches_language_in_the_browser() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&app.url("/")).await.unwrap();
+    browser
+        .wait_for_text("h1", "Hoe gaat het met de jongeren")
+        .await;
+
+    // Only the hydrated page answers typing: the server never sees these keys.
+    let field = c.find(Locator::Id("class-code")).await.unwrap();
+    field.send_keys("k7qm3xp0").await.unwrap();
+    browser
+        .wait_for_text(
+            "#class-code-feedback",
+            "teken in dat klascodes niet gebruiken",
+        )
+        .await;
+    field.clear().await.unwrap();
+    field.send_keys("k7qm 3xpa").await.unwrap();
+    browser
+        .wait_for_text("#class-code-feedback", "Deze code ziet er goed uit")
+        .await;
+
+    // Switching language happens in place, without a page load.
+    c.execute("window.__peiling_marker = 42;", vec![])
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[value='en']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("h1", "How are the young people in your village doing?")
+        .await;
+    browser
+        .wait_for_text("#class-code-feedback", "This code looks right")
+        .await;
+    let marker = c
+        .execute("return window.__peiling_marker;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        marker,
+        serde_json::json!(42),
+        "the switch must not reload the page"
+    );
+    let lang = c
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(lang, serde_json::json!("en"));
+
+    // The choice is remembered: a fresh load comes back in English from the server.
+    c.refresh().await.unwrap();
+    browser
+        .wait_for_text("h1", "How are the young people in your village doing?")
+        .await;
+
+    browser.close().await;
+}

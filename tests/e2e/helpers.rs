@@ -1,0 +1,297 @@
+//! Spawning Peiling for a test: a free port, a fresh database, wait for health.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+/// The database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs the same test body once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            )+
+        }
+    };
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits inside the workspace")
+        .to_path_buf()
+}
+
+/// The release server binary built by `cargo leptos build --release`.
+pub fn server_binary() -> PathBuf {
+    let path = std::env::var_os("PEILING_SERVER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/release/server"));
+    assert!(
+        path.is_file(),
+        "the server binary is missing at {}: build it first with `cargo leptos build --release` \
+         (the README's test command does this)",
+        path.display()
+    );
+    path
+}
+
+fn site_root() -> PathBuf {
+    std::env::var_os("PEILING_SITE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/site"))
+}
+
+fn unique_name() -> String {
+    format!("peiling_test_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// The PostgreSQL server that holds the test databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("PEILING_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDatabase {
+    pub backend: Backend,
+    pub url: String,
+    postgres_name: Option<String>,
+    sqlite_dir: Option<PathBuf>,
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend) -> TestDatabase {
+        let name = unique_name();
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).expect("temporary folder");
+                TestDatabase {
+                    backend,
+                    url: format!("sqlite://{}/peiling.db", dir.display()),
+                    postgres_name: None,
+                    sqlite_dir: Some(dir),
+                }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let admin = Database::connect(&admin_url).await.unwrap_or_else(|error| {
+                    panic!(
+                        "PostgreSQL is needed for these tests and could not be reached at {admin_url} \
+                         ({error}). Start it, or point PEILING_TEST_POSTGRES at a server where the \
+                         user may create databases."
+                    )
+                });
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create the test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                TestDatabase {
+                    backend,
+                    url: format!("{base}/{name}"),
+                    postgres_name: Some(name),
+                    sqlite_dir: None,
+                }
+            }
+        }
+    }
+
+    /// A direct connection, for checking what the server stored.
+    pub async fn connect(&self) -> DatabaseConnection {
+        let url = match self.backend {
+            Backend::Sqlite => format!("{}?mode=ro", self.url),
+            Backend::Postgres => self.url.clone(),
+        };
+        Database::connect(url)
+            .await
+            .expect("connect to the test database")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(dir) = self.sqlite_dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some(name) = self.postgres_name.take() {
+            // Drop runs outside async; a small runtime of its own does the work.
+            let admin_url = postgres_admin_url();
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                runtime.block_on(async {
+                    let admin = Database::connect(&admin_url).await.ok()?;
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await
+                        .ok()?;
+                    admin.close().await.ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// A running Peiling server on its own database.
+pub struct TestApp {
+    pub address: String,
+    pub http: reqwest::Client,
+    pub database: TestDatabase,
+    server: Child,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Spawns with extra environment variables for the server.
+    pub async fn spawn_with(backend: Backend, env: &[(&str, &str)]) -> TestApp {
+        let database = TestDatabase::create(backend).await;
+        let mut command = Command::new(server_binary());
+        command
+            .arg("serve")
+            .env("DATABASE_URL", &database.url)
+            .env("PEILING_LISTEN", "127.0.0.1:0")
+            .env("PEILING_SITE_ROOT", site_root())
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        let mut server = command.spawn().expect("start the server binary");
+        let stdout = server.stdout.take().expect("piped stdout");
+        let address = tokio::time::timeout(Duration::from_secs(60), async {
+            let mut lines = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(rest) = line.strip_prefix("Peiling is running at ") {
+                    return rest.trim_end_matches('/').to_owned();
+                }
+            }
+            panic!("the server exited before it was listening");
+        })
+        .await
+        .expect("the server did not start within 60 s");
+
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("HTTP client");
+        let app = TestApp {
+            address,
+            http,
+            database,
+            server,
+        };
+        app.wait_until_healthy().await;
+        app
+    }
+
+    async fn wait_until_healthy(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(response) = self.http.get(self.url("/health")).send().await {
+                if response.status().is_success() {
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server never reported healthy"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// GET as a browser that prefers `accept_language`.
+    pub async fn get_in(&self, path: &str, accept_language: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header(reqwest::header::ACCEPT_LANGUAGE, accept_language)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// The HTML of a page as a browser that prefers `accept_language`.
+    pub async fn page_in(&self, path: &str, accept_language: &str) -> String {
+        self.get_in(path, accept_language)
+            .await
+            .text()
+            .await
+            .expect("page body")
+    }
+
+    /// POST a form, as a browser without JavaScript does.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.server.id().expect("the server is running")
+    }
+
+    /// Sends SIGTERM and waits for the process to end; returns its exit status.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.pid();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+        tokio::time::timeout(Duration::from_secs(25), self.server.wait())
+            .await
+            .expect("the server did not stop within 25 s of SIGTERM")
+            .expect("wait for the server")
+    }
+}
