@@ -141,14 +141,23 @@ mod tests {
 
     #[test]
     fn a_zero_or_letter_o_is_rejected_as_unknown_character() {
-        assert_eq!(ClassCode::parse("K7QM-3XP0"), Err(ClassCodeError::UnknownCharacter));
-        assert_eq!(ClassCode::parse("K7QM-3XPO"), Err(ClassCodeError::UnknownCharacter));
+        assert_eq!(
+            ClassCode::parse("K7QM-3XP0"),
+            Err(ClassCodeError::UnknownCharacter)
+        );
+        assert_eq!(
+            ClassCode::parse("K7QM-3XPO"),
+            Err(ClassCodeError::UnknownCharacter)
+        );
     }
 
     #[test]
     fn too_short_too_long_and_empty_codes_are_told_apart() {
         assert_eq!(ClassCode::parse("K7QM"), Err(ClassCodeError::WrongLength));
-        assert_eq!(ClassCode::parse("K7QM3XPAB"), Err(ClassCodeError::WrongLength));
+        assert_eq!(
+            ClassCode::parse("K7QM3XPAB"),
+            Err(ClassCodeError::WrongLength)
+        );
         assert_eq!(ClassCode::parse(" - "), Err(ClassCodeError::Empty));
     }
 

@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn a_threshold_below_five_is_refused() {
-        assert_eq!(SuppressionThreshold::new(4), Err(ThresholdError::BelowMinimum(4)));
+        assert_eq!(
+            SuppressionThreshold::new(4),
+            Err(ThresholdError::BelowMinimum(4))
+        );
         assert!("3".parse::<SuppressionThreshold>().is_err());
         assert_eq!("5".parse::<SuppressionThreshold>().unwrap().get(), 5);
     }

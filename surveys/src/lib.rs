@@ -7,7 +7,11 @@
 pub mod class_code;
 pub mod disclosure;
 pub mod indicator;
+pub mod statistics;
 
 pub use class_code::{ClassCode, ClassCodeError};
 pub use disclosure::{SuppressionThreshold, ThresholdError};
 pub use indicator::{Direction, Domain};
+pub use statistics::{
+    Change, Comparison, Difference, Interval, Share, ShareError, Standing, Trend,
+};
