@@ -1,9 +1,71 @@
 //! Disclosure control: which figures may be released.
 //!
-//! No figure is shown for a group of fewer than `k` valid respondents. `k` is a
-//! setting of the region, 10 by default and never below 5.
+//! [`suppress`] is the one function that decides it. Every dashboard, report,
+//! chart, export and API answer takes its figures from the [`Disclosure`] it
+//! returns, so "can this cell be shown?" is answered in one place. A figure that
+//! may not be shown is [`Release::Suppressed`] with its reason — never a 0 or an
+//! empty cell, which a reader would take for a real value.
+//!
+//! `k` is a setting of the region, 10 by default and never below 5. The rules, in
+//! the order they are applied:
+//!
+//! 1. **Too few respondents.** A group with fewer than `k` valid respondents
+//!    shows nothing: not its count, not any share.
+//! 2. **Too few answers.** An indicator's share counts only those who answered
+//!    the item (routing and skipped questions make that fewer than the group), so
+//!    a share with fewer than `k` answers is suppressed too.
+//! 3. **Answers too alike.** In a group with fewer than `2k` answers, a share
+//!    where fewer than [`FEWEST_DIFFERENT_ANSWERS`] students are on one side is
+//!    suppressed. "0 % have used cannabis" in a class-sized group tells everyone
+//!    each member's answer; "1 of 14" or "13 of 14" lets that one student (and
+//!    anyone who knows who it is) read off every other member's answer. A band
+//!    such as "< 20 %" would still let the exact count be worked out by subtracting
+//!    the other villages from the municipality, so it would need the same
+//!    protection as a suppressed cell while telling little more; suppressing keeps
+//!    one rule. From `2k` answers a unanimous share is a statement about a group
+//!    large enough that it no longer points at individuals.
+//! 4. **No derivation.** Each partition (a parent whose children add up to it:
+//!    municipality → villages, school → school years, group → genders, region →
+//!    municipalities) is an equation an outsider can subtract along. Until
+//!    nothing changes, for every partition:
+//!    - if exactly one of parent and children is suppressed, it follows by
+//!      subtraction: suppress the smallest released child too (the parent when
+//!      there is no released child);
+//!    - if the parent is released, the suppressed children together are a group
+//!      whose totals the parent minus the released siblings gives away; that
+//!      group must pass rules 1–3 itself, else the next-smallest sibling is
+//!      suppressed as well. Two villages of 4 and 5 hidden side by side would
+//!      otherwise publish a 9-student group.
+//!
+//!    Finally every suppressed figure is checked against the whole system of
+//!    partitions at once (exact linear algebra): when several partitions cross —
+//!    villages by school year, with both margins shown — a figure can follow from
+//!    a combination of sums even though no single partition shows it. Such a
+//!    figure gets the smallest released sibling in one of its partitions
+//!    suppressed, and the rules run again.
+//!
+//! Rules 2–4 run per indicator, starting from the groups suppressed by rule 1
+//! and 4 on respondent counts. Indicators that share their denominators (the same
+//! item) end up with one pattern — the union of their patterns — because an
+//! outsider could otherwise combine the denominators released by one with those
+//! released by the other.
+//!
+//! What this guarantees: no suppressed count (respondents, numerator or
+//! denominator) can be computed exactly by adding and subtracting released counts
+//! along the partitions given to one call of [`suppress`]. It does not stop bounds
+//! (a hidden village is at most the municipality minus the released villages) and
+//! it knows only the partitions it is given: every figure of a wave that is shown
+//! anywhere must come from one call with all of them.
 
+mod derivation;
+
+use std::collections::BTreeMap;
 use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::statistics::Share;
+use derivation::{Sum, protect};
 
 /// The smallest group size for which any figure is released.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -66,6 +128,404 @@ impl<'de> serde::Deserialize<'de> for SuppressionThreshold {
         let k = u32::deserialize(d)?;
         SuppressionThreshold::new(k).map_err(serde::de::Error::custom)
     }
+}
+
+/// In a group with fewer than `2k` answers, a share needs at least this many
+/// students on each side of the indicator's rule to be shown (rule 3).
+pub const FEWEST_DIFFERENT_ANSWERS: u64 = 3;
+
+/// A figure as every caller receives it: its value, or why it is not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", content = "value", rename_all = "snake_case")]
+pub enum Release<T> {
+    Released(T),
+    Suppressed(SuppressionReason),
+}
+
+impl<T> Release<T> {
+    pub fn released(&self) -> Option<&T> {
+        match self {
+            Release::Released(value) => Some(value),
+            Release::Suppressed(_) => None,
+        }
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        matches!(self, Release::Suppressed(_))
+    }
+
+    /// A figure computed from a released one (an interval from a share) is
+    /// released; from a suppressed one it stays suppressed for the same reason.
+    pub fn map<U>(self, compute: impl FnOnce(T) -> U) -> Release<U> {
+        match self {
+            Release::Released(value) => Release::Released(compute(value)),
+            Release::Suppressed(reason) => Release::Suppressed(reason),
+        }
+    }
+
+    /// Both figures, for what needs two (a change between waves, a comparison):
+    /// suppressed when either is.
+    pub fn and<U>(self, other: Release<U>) -> Release<(T, U)> {
+        match (self, other) {
+            (Release::Released(a), Release::Released(b)) => Release::Released((a, b)),
+            (Release::Suppressed(reason), _) | (_, Release::Suppressed(reason)) => {
+                Release::Suppressed(reason)
+            }
+        }
+    }
+}
+
+/// Why a figure is not shown; each has a key the UI translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuppressionReason {
+    /// The group has fewer than `k` valid respondents.
+    TooFewRespondents,
+    /// Fewer than `k` in the group answered this item.
+    TooFewAnswers,
+    /// So few students are on one side that the share would show individual
+    /// answers.
+    AnswersTooAlike,
+    /// Hidden so that another suppressed figure cannot be worked out from it.
+    ProtectsAnotherFigure,
+}
+
+impl SuppressionReason {
+    /// Stable key for translations.
+    pub fn key(self) -> &'static str {
+        match self {
+            SuppressionReason::TooFewRespondents => "suppressed.too_few_respondents",
+            SuppressionReason::TooFewAnswers => "suppressed.too_few_answers",
+            SuppressionReason::AnswersTooAlike => "suppressed.answers_too_alike",
+            SuppressionReason::ProtectsAnotherFigure => "suppressed.protects_another_figure",
+        }
+    }
+}
+
+/// What one group counts before anything is suppressed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCounts<I: Ord> {
+    /// Valid respondents: those the validity screen kept.
+    pub respondents: u64,
+    pub indicators: BTreeMap<I, Share>,
+}
+
+/// A parent group and children that add up to it exactly: every respondent of the
+/// parent is in exactly one child. Students whose village is unknown belong in an
+/// explicit child of their own, so that the sum holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partition<G> {
+    pub parent: G,
+    pub children: Vec<G>,
+}
+
+/// All groups of a wave that any view can show, and how they add up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tabulation<G: Ord, I: Ord> {
+    pub groups: BTreeMap<G, GroupCounts<I>>,
+    pub partitions: Vec<Partition<G>>,
+}
+
+/// A tabulation whose partitions do not add up cannot be protected: the rules
+/// rely on every sum being exact.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TabulationError<G: fmt::Debug, I: fmt::Debug> {
+    #[error("partition names group {0:?}, which has no counts")]
+    UnknownGroup(G),
+    #[error("partition of {0:?} has no children")]
+    NoChildren(G),
+    #[error("partition of {0:?} names a group twice, or the parent among its children")]
+    RepeatedGroup(G),
+    #[error("the respondents of the children do not add up to those of {0:?}")]
+    RespondentsDoNotAddUp(G),
+    #[error(
+        "indicator {indicator:?} is counted for some groups of the partition of {parent:?} but not for others"
+    )]
+    IndicatorMissing { parent: G, indicator: I },
+    #[error("indicator {indicator:?} of the children does not add up to that of {parent:?}")]
+    IndicatorDoesNotAddUp { parent: G, indicator: I },
+}
+
+/// What may be shown of one group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRelease<I: Ord> {
+    pub respondents: Release<u64>,
+    pub indicators: BTreeMap<I, Release<Share>>,
+}
+
+/// The decision for every figure of a tabulation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disclosure<G: Ord, I: Ord> {
+    groups: BTreeMap<G, GroupRelease<I>>,
+}
+
+impl<G: Ord, I: Ord> Disclosure<G, I> {
+    /// `None` for a group that was not in the tabulation.
+    pub fn group(&self, group: &G) -> Option<&GroupRelease<I>> {
+        self.groups.get(group)
+    }
+
+    pub fn respondents(&self, group: &G) -> Option<Release<u64>> {
+        self.groups.get(group).map(|g| g.respondents)
+    }
+
+    /// `None` when the group or the indicator was not in the tabulation.
+    pub fn share(&self, group: &G, indicator: &I) -> Option<Release<Share>> {
+        self.groups.get(group)?.indicators.get(indicator).copied()
+    }
+
+    pub fn groups(&self) -> impl Iterator<Item = (&G, &GroupRelease<I>)> {
+        self.groups.iter()
+    }
+}
+
+/// Decides, for every figure of `tabulation`, whether it may be shown (see the
+/// module documentation for the rules).
+pub fn suppress<G, I>(
+    tabulation: &Tabulation<G, I>,
+    k: SuppressionThreshold,
+) -> Result<Disclosure<G, I>, TabulationError<G, I>>
+where
+    G: Ord + Clone + fmt::Debug,
+    I: Ord + Clone + fmt::Debug,
+{
+    let ids: Vec<&G> = tabulation.groups.keys().collect();
+    let counts: Vec<&GroupCounts<I>> = tabulation.groups.values().collect();
+    let sums = checked_sums(tabulation, &ids, &counts)?;
+    let k_answers = u64::from(k.get());
+
+    let respondents: Vec<u64> = counts.iter().map(|c| c.respondents).collect();
+    let mut group_hidden: Vec<Option<SuppressionReason>> = respondents
+        .iter()
+        .map(|&n| (!k.allows(n)).then_some(SuppressionReason::TooFewRespondents))
+        .collect();
+    protect(&sums, &respondents, &mut group_hidden, |together| {
+        k.allows(together.iter().map(|&g| respondents[g]).sum())
+    });
+
+    let indicators: Vec<&I> = {
+        let mut all: Vec<&I> = counts.iter().flat_map(|c| c.indicators.keys()).collect();
+        all.sort();
+        all.dedup();
+        all
+    };
+    let mut patterns: Vec<Vec<Option<SuppressionReason>>> = indicators
+        .iter()
+        .map(|&indicator| {
+            let shares: Vec<Option<Share>> = counts
+                .iter()
+                .map(|c| c.indicators.get(indicator).copied())
+                .collect();
+            indicator_pattern(&sums, &shares, &group_hidden, k_answers)
+        })
+        .collect();
+    share_patterns_of_one_item(&counts, &indicators, &mut patterns);
+
+    let groups = ids
+        .iter()
+        .enumerate()
+        .map(|(g, &id)| {
+            let release = GroupRelease {
+                respondents: release(counts[g].respondents, group_hidden[g]),
+                indicators: indicators
+                    .iter()
+                    .zip(&patterns)
+                    .filter_map(|(&indicator, pattern)| {
+                        let share = *counts[g].indicators.get(indicator)?;
+                        Some((indicator.clone(), release(share, pattern[g])))
+                    })
+                    .collect(),
+            };
+            (id.clone(), release)
+        })
+        .collect();
+    Ok(Disclosure { groups })
+}
+
+fn release<T>(value: T, hidden: Option<SuppressionReason>) -> Release<T> {
+    match hidden {
+        Some(reason) => Release::Suppressed(reason),
+        None => Release::Released(value),
+    }
+}
+
+/// Rule 3: a share of a small group with (almost) everyone on one side.
+fn answers_too_alike(share: Share, k_answers: u64) -> bool {
+    share.denominator() < 2 * k_answers
+        && share.numerator().min(share.complement()) < FEWEST_DIFFERENT_ANSWERS
+}
+
+/// Whether a share (of a group, or of suppressed children taken together) could
+/// be shown under rules 2 and 3.
+fn share_may_be_shown(share: Share, k_answers: u64) -> bool {
+    share.denominator() >= k_answers && !answers_too_alike(share, k_answers)
+}
+
+/// Rules 2–4 for one indicator, on top of the groups already suppressed.
+fn indicator_pattern(
+    sums: &[Sum],
+    shares: &[Option<Share>],
+    group_hidden: &[Option<SuppressionReason>],
+    k_answers: u64,
+) -> Vec<Option<SuppressionReason>> {
+    let mut hidden: Vec<Option<SuppressionReason>> = shares
+        .iter()
+        .zip(group_hidden)
+        .map(|(share, &group)| match (group, share) {
+            (Some(reason), _) => Some(reason),
+            (None, Some(s)) if s.denominator() < k_answers => {
+                Some(SuppressionReason::TooFewAnswers)
+            }
+            (None, Some(s)) if answers_too_alike(*s, k_answers) => {
+                Some(SuppressionReason::AnswersTooAlike)
+            }
+            (None, _) => None,
+        })
+        .collect();
+    let answered: Vec<u64> = shares
+        .iter()
+        .map(|s| s.map_or(0, Share::denominator))
+        .collect();
+    // Partitions were checked: every member of a sum that mentions this indicator
+    // has it, so the sum of the hidden children is a share again.
+    let relevant: Vec<Sum> = sums
+        .iter()
+        .filter(|s| shares[s.parent].is_some())
+        .cloned()
+        .collect();
+    protect(&relevant, &answered, &mut hidden, |together| {
+        let (yes, all) =
+            together
+                .iter()
+                .filter_map(|&g| shares[g])
+                .fold((0u64, 0u64), |(y, a), s| {
+                    (
+                        y.saturating_add(s.numerator()),
+                        a.saturating_add(s.denominator()),
+                    )
+                });
+        Share::new(yes, all).is_ok_and(|s| share_may_be_shown(s, k_answers))
+    });
+    hidden
+}
+
+/// Indicators built on the same item have the same denominators in every group.
+/// Each indicator's pattern alone keeps its figures underivable, and hiding more
+/// never makes a hidden figure derivable, so giving them all the union of their
+/// patterns keeps that true even for an outsider who combines them.
+fn share_patterns_of_one_item<I>(
+    counts: &[&GroupCounts<I>],
+    indicators: &[&I],
+    patterns: &mut [Vec<Option<SuppressionReason>>],
+) where
+    I: Ord,
+{
+    let denominators: Vec<Vec<Option<u64>>> = indicators
+        .iter()
+        .map(|&i| {
+            counts
+                .iter()
+                .map(|c| c.indicators.get(i).map(|s| s.denominator()))
+                .collect()
+        })
+        .collect();
+    for a in 0..indicators.len() {
+        for b in (a + 1)..indicators.len() {
+            if denominators[a] != denominators[b] {
+                continue;
+            }
+            let (left, right) = patterns.split_at_mut(b);
+            for (first, second) in left[a].iter_mut().zip(right[0].iter_mut()) {
+                if first.is_some() != second.is_some() {
+                    let hide = if first.is_none() { first } else { second };
+                    *hide = Some(SuppressionReason::ProtectsAnotherFigure);
+                }
+            }
+        }
+    }
+}
+
+/// Turns the partitions into sums over positions, refusing any that do not add up.
+fn checked_sums<G, I>(
+    tabulation: &Tabulation<G, I>,
+    ids: &[&G],
+    counts: &[&GroupCounts<I>],
+) -> Result<Vec<Sum>, TabulationError<G, I>>
+where
+    G: Ord + Clone + fmt::Debug,
+    I: Ord + Clone + fmt::Debug,
+{
+    let position = |id: &G| {
+        ids.binary_search(&id)
+            .map_err(|_| TabulationError::UnknownGroup(id.clone()))
+    };
+    let mut sums = Vec::with_capacity(tabulation.partitions.len());
+    for partition in &tabulation.partitions {
+        let parent_id = &partition.parent;
+        let parent = position(parent_id)?;
+        let children = partition
+            .children
+            .iter()
+            .map(position)
+            .collect::<Result<Vec<usize>, _>>()?;
+        if children.is_empty() {
+            return Err(TabulationError::NoChildren(parent_id.clone()));
+        }
+        let mut members: Vec<usize> = children.clone();
+        members.push(parent);
+        members.sort_unstable();
+        if members.windows(2).any(|w| w[0] == w[1]) {
+            return Err(TabulationError::RepeatedGroup(parent_id.clone()));
+        }
+        let total = children
+            .iter()
+            .try_fold(0u64, |t, &c| t.checked_add(counts[c].respondents));
+        if total != Some(counts[parent].respondents) {
+            return Err(TabulationError::RespondentsDoNotAddUp(parent_id.clone()));
+        }
+        check_indicators_add_up(
+            parent_id,
+            counts[parent],
+            children.iter().map(|&c| counts[c]),
+        )?;
+        sums.push(Sum { parent, children });
+    }
+    Ok(sums)
+}
+
+fn check_indicators_add_up<'a, G, I>(
+    parent_id: &G,
+    parent: &GroupCounts<I>,
+    children: impl Iterator<Item = &'a GroupCounts<I>> + Clone,
+) -> Result<(), TabulationError<G, I>>
+where
+    G: Clone + fmt::Debug,
+    I: Ord + Clone + fmt::Debug + 'a,
+{
+    let mentioned = children
+        .clone()
+        .flat_map(|c| c.indicators.keys())
+        .chain(parent.indicators.keys());
+    for indicator in mentioned {
+        let missing = || TabulationError::IndicatorMissing {
+            parent: parent_id.clone(),
+            indicator: indicator.clone(),
+        };
+        let whole = parent.indicators.get(indicator).ok_or_else(missing)?;
+        let (mut yes, mut all) = (Some(0u64), Some(0u64));
+        for child in children.clone() {
+            let part = child.indicators.get(indicator).ok_or_else(missing)?;
+            yes = yes.and_then(|y| y.checked_add(part.numerator()));
+            all = all.and_then(|a| a.checked_add(part.denominator()));
+        }
+        if yes != Some(whole.numerator()) || all != Some(whole.denominator()) {
+            return Err(TabulationError::IndicatorDoesNotAddUp {
+                parent: parent_id.clone(),
+                indicator: indicator.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,7 +7,14 @@
 pub mod class_code;
 pub mod disclosure;
 pub mod indicator;
+pub mod statistics;
 
 pub use class_code::{ClassCode, ClassCodeError};
-pub use disclosure::{SuppressionThreshold, ThresholdError};
+pub use disclosure::{
+    Disclosure, GroupCounts, GroupRelease, Partition, Release, SuppressionReason,
+    SuppressionThreshold, Tabulation, TabulationError, ThresholdError, suppress,
+};
 pub use indicator::{Direction, Domain};
+pub use statistics::{
+    Change, Comparison, Difference, Interval, Share, ShareError, Standing, Trend,
+};
