@@ -7,6 +7,7 @@
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod survey;
 
 use leptos::prelude::*;
 use leptos_meta::{Html, MetaTags, Stylesheet, Title, provide_meta_context};

@@ -4,12 +4,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m0001_core_model;
+mod m0002_survey_flow;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_core_model::Migration)]
+        vec![
+            Box::new(m0001_core_model::Migration),
+            Box::new(m0002_survey_flow::Migration),
+        ]
     }
 }

@@ -43,4 +43,9 @@ pub struct ServeArgs {
     /// (never below 5).
     #[arg(long, global = true, env = "PEILING_SUPPRESSION_K", default_value_t = SuppressionThreshold::DEFAULT)]
     pub suppression_k: SuppressionThreshold,
+
+    /// Load the fictional demo region (synthetic data) into an empty database.
+    /// Switch off in production.
+    #[arg(long, global = true, env = "PEILING_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo: bool,
 }

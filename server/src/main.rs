@@ -4,7 +4,11 @@
 
 mod config;
 mod db;
+mod demo;
+mod entities;
 mod routes;
+mod secrets;
+mod survey;
 mod telemetry;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +36,8 @@ enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Create class codes for a class and print a code sheet.
+    Codes(survey::codes::CodesArgs),
 }
 
 #[tokio::main]
@@ -43,6 +49,7 @@ async fn main() -> std::process::ExitCode {
         Some(Command::Migrate) => db::connect_and_migrate(&cli.database).await.map(|_| {
             tracing::info!("database is up to date");
         }),
+        Some(Command::Codes(args)) => survey::codes::print_sheet(&cli.database, args).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

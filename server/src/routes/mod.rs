@@ -48,6 +48,14 @@ pub async fn serve(database: DatabaseArgs, settings: ServeArgs) -> anyhow::Resul
         suppression_k = %settings.suppression_k,
         "database ready"
     );
+    if settings.demo {
+        if crate::demo::load_if_empty(&db)
+            .await
+            .context("could not load the demo region")?
+        {
+            tracing::info!("loaded the fictional demo region (synthetic data)");
+        }
+    }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("could not listen on {}", settings.listen))?;
@@ -59,7 +67,18 @@ pub async fn serve(database: DatabaseArgs, settings: ServeArgs) -> anyhow::Resul
     };
     let router = router(state.clone());
 
-    // Standard output carries this one line, so scripts and tests can read the address.
+    if state.settings.demo {
+        let codes = crate::demo::open_codes(&state.db, 4)
+            .await
+            .unwrap_or_default();
+        if !codes.is_empty() {
+            println!("Demo class codes (fictional region, synthetic data):");
+            for line in codes {
+                println!("  {line}");
+            }
+        }
+    }
+    // Scripts and tests read the address from this line.
     println!("Peiling is running at http://{address}/");
     tracing::info!(%address, "listening");
     axum::serve(listener, router)

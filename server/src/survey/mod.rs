@@ -1,0 +1,4 @@
+//! The student survey on the server: class codes, drafts and submission.
+
+pub mod codes;
+pub mod submit;
