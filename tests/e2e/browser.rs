@@ -20,6 +20,8 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Browser {
+        // Two TLS back ends are compiled in; say which one the WebDriver client uses.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -44,9 +46,11 @@ impl Browser {
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--disable-quic",
-                    "--window-size=1280,900",
+                    "--window-size=1280,900", "--lang=nl-NL",
                     format!("--user-data-dir={}", profile.display()),
-                ]
+                ],
+                // A Dutch browser, like most of Peiling's users.
+                "prefs": { "intl.accept_languages": "nl-NL,nl" }
             }),
         );
         let webdriver = format!("http://127.0.0.1:{port}");

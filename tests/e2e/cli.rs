@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::helpers::{Backend, TestApp, TestDatabase, server_binary};
+use crate::helpers::{Backend, TestApp, TestDatabase, count, server_binary};
 
 async fn migrate_brings_a_new_database_up_to_date_and_can_run_twice(backend: Backend) {
     let database = TestDatabase::create(backend).await;
@@ -19,20 +19,23 @@ async fn migrate_brings_a_new_database_up_to_date_and_can_run_twice(backend: Bac
         );
     }
     let db = database.connect().await;
+    use migrations::{MigrationName, MigratorTrait};
     use sea_orm::{ConnectionTrait, Statement};
-    let row = db
-        .query_one_raw(Statement::from_string(
+    let applied: Vec<String> = db
+        .query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM seaql_migrations".to_owned(),
+            "SELECT version FROM seaql_migrations ORDER BY version".to_owned(),
         ))
         .await
         .unwrap()
-        .unwrap();
-    assert_eq!(
-        row.try_get::<i64>("", "n").unwrap(),
-        1,
-        "each migration is recorded once"
-    );
+        .iter()
+        .map(|row| row.try_get::<String>("", "version").unwrap())
+        .collect();
+    let defined: Vec<String> = migrations::Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    assert_eq!(applied, defined, "every migration is applied, each once");
 }
 
 async fn sigterm_stops_the_server_cleanly(backend: Backend) {
@@ -41,9 +44,103 @@ async fn sigterm_stops_the_server_cleanly(backend: Backend) {
     assert!(status.success(), "exit status after SIGTERM: {status}");
 }
 
+async fn a_first_start_loads_the_demo_region_and_shows_open_codes(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let banner = app.startup_output.join("\n");
+    assert!(
+        banner.contains("Demo class codes (fictional region, synthetic data)"),
+        "{banner}"
+    );
+    let first_code = app.startup_output[1].split_whitespace().next().unwrap();
+    assert!(
+        surveys::ClassCode::parse(first_code).is_ok(),
+        "{first_code}"
+    );
+    assert_eq!(
+        count(&app.database, "SELECT COUNT(*) AS n FROM municipality").await,
+        5
+    );
+    assert_eq!(
+        count(&app.database, "SELECT COUNT(*) AS n FROM school").await,
+        8
+    );
+}
+
+async fn without_demo_the_database_stays_empty(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("PEILING_DEMO", "false")]).await;
+    assert!(!app.startup_output.join("\n").contains("Demo class codes"));
+    assert_eq!(
+        count(&app.database, "SELECT COUNT(*) AS n FROM region").await,
+        0
+    );
+}
+
+async fn the_codes_command_issues_a_code_for_a_class(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let before = count(&app.database, "SELECT COUNT(*) AS n FROM class_code").await;
+    let output = Command::new(server_binary())
+        .args([
+            "codes", "--wave", "1", "--school", "2", "--year", "2", "--size", "25", "--label", "2B",
+        ])
+        .env("DATABASE_URL", &app.database.url)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sheet = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        sheet.contains("Class 2B · year 2 · 25 students expected"),
+        "{sheet}"
+    );
+    let code = sheet
+        .lines()
+        .find_map(|line| line.strip_prefix("Class code: "))
+        .expect("the sheet shows the code");
+    let code = surveys::ClassCode::parse(code).expect("a well-formed code");
+    assert_eq!(
+        count(&app.database, "SELECT COUNT(*) AS n FROM class_code").await,
+        before + 1
+    );
+    let stored = count(
+        &app.database,
+        &format!(
+            "SELECT COUNT(*) AS n FROM class_code WHERE code = '{}' AND expected_size = 25 \
+             AND used_count = 0 AND school_year = 2",
+            code.as_str()
+        ),
+    )
+    .await;
+    assert_eq!(stored, 1);
+}
+
+async fn the_codes_command_refuses_an_unknown_wave_and_changes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let before = count(&app.database, "SELECT COUNT(*) AS n FROM class_code").await;
+    let output = Command::new(server_binary())
+        .args([
+            "codes", "--wave", "999", "--school", "1", "--year", "2", "--size", "25",
+        ])
+        .env("DATABASE_URL", &app.database.url)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("there is no survey wave 999"));
+    assert_eq!(
+        count(&app.database, "SELECT COUNT(*) AS n FROM class_code").await,
+        before
+    );
+}
+
 crate::on_both_databases!(
     migrate_brings_a_new_database_up_to_date_and_can_run_twice,
     sigterm_stops_the_server_cleanly,
+    a_first_start_loads_the_demo_region_and_shows_open_codes,
+    without_demo_the_database_stays_empty,
+    the_codes_command_issues_a_code_for_a_class,
+    the_codes_command_refuses_an_unknown_wave_and_changes_nothing,
 );
 
 #[test]

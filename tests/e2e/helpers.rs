@@ -167,9 +167,26 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Runs a `SELECT COUNT(*) AS n …` on the test database.
+pub async fn count(database: &TestDatabase, sql: &str) -> i64 {
+    use sea_orm::Statement;
+    let db = database.connect().await;
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .expect(sql)
+        .expect("a count returns a row");
+    row.try_get::<i64>("", "n").expect("column n")
+}
+
 /// A running Peiling server on its own database.
 pub struct TestApp {
     pub address: String,
+    /// What the server printed on standard output before it was listening.
+    pub startup_output: Vec<String>,
     pub http: reqwest::Client,
     pub database: TestDatabase,
     server: Child,
@@ -197,12 +214,16 @@ impl TestApp {
             .kill_on_drop(true);
         let mut server = command.spawn().expect("start the server binary");
         let stdout = server.stdout.take().expect("piped stdout");
-        let address = tokio::time::timeout(Duration::from_secs(60), async {
+        let (address, startup_output) = tokio::time::timeout(Duration::from_secs(60), async {
             let mut lines = BufReader::new(stdout).lines();
+            let mut before = Vec::new();
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(rest) = line.strip_prefix("Peiling is running at ") {
-                    return rest.trim_end_matches('/').to_owned();
+                    // Keep reading so later output never meets a closed pipe.
+                    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+                    return (rest.trim_end_matches('/').to_owned(), before);
                 }
+                before.push(line);
             }
             panic!("the server exited before it was listening");
         })
@@ -216,6 +237,7 @@ impl TestApp {
             .expect("HTTP client");
         let app = TestApp {
             address,
+            startup_output,
             http,
             database,
             server,
