@@ -128,6 +128,13 @@ impl TestDatabase {
         }
     }
 
+    /// A writable connection, for arranging a situation (a closed wave, a full class).
+    pub async fn connect_for_writing(&self) -> DatabaseConnection {
+        Database::connect(&self.url)
+            .await
+            .expect("connect to the test database")
+    }
+
     /// A direct connection, for checking what the server stored.
     pub async fn connect(&self) -> DatabaseConnection {
         let url = match self.backend {
@@ -297,6 +304,24 @@ impl TestApp {
             .send()
             .await
             .expect("POST")
+    }
+
+    /// Runs SQL against the test database, to arrange a situation.
+    pub async fn arrange(&self, sql: &str) {
+        let db = self.database.connect_for_writing().await;
+        db.execute_unprepared(sql).await.expect(sql);
+        db.close().await.ok();
+    }
+
+    /// The first demo class code the server printed at start.
+    pub fn demo_code(&self) -> String {
+        self.startup_output
+            .iter()
+            .skip_while(|line| !line.starts_with("Demo class codes"))
+            .nth(1)
+            .and_then(|line| line.split_whitespace().next())
+            .expect("the demo region printed its codes")
+            .to_owned()
     }
 
     pub fn pid(&self) -> u32 {

@@ -10,3 +10,4 @@ mod browser;
 mod cli;
 mod home;
 mod schema;
+mod survey;

@@ -1,3 +1,4 @@
 //! The student survey: the words around the questions, and its pages.
 
+pub mod document;
 pub mod texts;

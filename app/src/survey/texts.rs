@@ -158,6 +158,31 @@ survey_texts! {
         "To żądanie jest nieprawidłowe. Wróć i spróbuj ponownie.",
     ],
     StartAgain => ["Opnieuw beginnen", "Start again", "ابدأ من جديد", "Zacznij od nowa"],
+    IntroTitle => ["Voordat je begint", "Before you start", "قبل أن تبدأ", "Zanim zaczniesz"],
+    IntroAnonymous => [
+        "Je naam staat nergens bij. Niemand, ook je docent en je ouders niet, kan zien wat jij hebt geantwoord.",
+        "Your name is not asked anywhere. Nobody, not even your teacher or your parents, can see what you answered.",
+        "لا يُطلب اسمك في أي مكان. لا أحد، ولا حتى معلمك أو والداك، يمكنه رؤية ما أجبت به.",
+        "Nigdzie nie podajesz swojego imienia. Nikt, nawet nauczyciel ani rodzice, nie zobaczy twoich odpowiedzi.",
+    ],
+    IntroVoluntary => [
+        "Meedoen is vrijwillig. Je mag elke vraag overslaan die je niet wilt beantwoorden.",
+        "Taking part is voluntary. You may skip any question you do not want to answer.",
+        "المشاركة طوعية. يمكنك تخطي أي سؤال لا تريد الإجابة عنه.",
+        "Udział jest dobrowolny. Możesz pominąć każde pytanie, na które nie chcesz odpowiadać.",
+    ],
+    IntroHonest => [
+        "Er zijn geen goede of foute antwoorden. Kies steeds wat het best bij jou past.",
+        "There are no right or wrong answers. Each time, choose what fits you best.",
+        "لا توجد إجابات صحيحة أو خاطئة. اختر في كل مرة ما يناسبك أكثر.",
+        "Nie ma dobrych ani złych odpowiedzi. Za każdym razem wybierz to, co najbardziej do ciebie pasuje.",
+    ],
+    IntroDuration => [
+        "Het invullen past in één lesuur.",
+        "Answering fits in one lesson.",
+        "تستغرق الإجابة حصة دراسية واحدة.",
+        "Wypełnienie mieści się w jednej lekcji.",
+    ],
 }
 
 impl SurveyText {

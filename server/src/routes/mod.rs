@@ -66,6 +66,7 @@ pub async fn serve(database: DatabaseArgs, settings: ServeArgs) -> anyhow::Resul
         settings: Arc::new(settings),
     };
     let router = router(state.clone());
+    tokio::spawn(sweep_expired_drafts(state.db.clone()));
 
     if state.settings.demo {
         let codes = crate::demo::open_codes(&state.db, 4)
@@ -107,6 +108,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/language", post(language::choose))
+        .merge(crate::survey::routes::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -129,6 +131,20 @@ pub fn router(state: AppState) -> Router {
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+/// Deletes expired survey drafts every ten minutes, so abandoned answers do
+/// not linger.
+async fn sweep_expired_drafts(db: DatabaseConnection) {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match crate::survey::draft::delete_expired(&db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(drafts = n, "deleted expired survey drafts"),
+            Err(error) => tracing::warn!(%error, "could not delete expired survey drafts"),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before exit.

@@ -1,4 +1,7 @@
-//! The student survey on the server: class codes, drafts and submission.
+//! The student survey on the server: class codes, drafts, the answering flow
+//! and submission.
 
 pub mod codes;
+pub mod draft;
+pub mod routes;
 pub mod submit;
