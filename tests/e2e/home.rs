@@ -119,7 +119,39 @@ async fn the_browser_bundle_is_served_compressed(backend: Backend) {
     }
 }
 
+async fn pages_carry_a_content_security_policy_they_satisfy(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let home = app.get("/").await;
+    let policy = home.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = home.text().await.unwrap();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the policy names a nonce");
+    assert!(
+        html.contains(&format!(r#"<script type="module" nonce="{nonce}""#)),
+        "{html}"
+    );
+    assert!(policy.contains("frame-ancestors 'none'"));
+    assert!(!policy.contains("unsafe-inline"));
+
+    let again = app.get("/").await;
+    let other = again.headers()["content-security-policy"].to_str().unwrap();
+    assert_ne!(other, policy, "a fresh nonce for every response");
+
+    let health = app.get("/health").await;
+    let strict = health.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(strict.contains("script-src 'none'"), "{strict}");
+}
+
 crate::on_both_databases!(
+    pages_carry_a_content_security_policy_they_satisfy,
     health_reports_a_reachable_database,
     the_home_page_speaks_dutch_by_default,
     an_english_browser_gets_english,
