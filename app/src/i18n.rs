@@ -68,6 +68,20 @@ impl Lang {
         from_cookie.or_else(from_browser).unwrap_or_default()
     }
 
+    /// The language a request asks for, by cookie or browser preference.
+    #[cfg(feature = "ssr")]
+    pub fn from_headers(headers: &http::HeaderMap) -> Lang {
+        let header = |name| {
+            headers
+                .get(name)
+                .and_then(|value: &http::HeaderValue| value.to_str().ok())
+        };
+        Lang::negotiate(
+            header(http::header::COOKIE),
+            header(http::header::ACCEPT_LANGUAGE),
+        )
+    }
+
     pub fn text(self, text: Text) -> &'static str {
         let (nl, en) = text.wording();
         match self {
@@ -178,6 +192,30 @@ texts! {
         "This page does not exist (any more). Check the address or go back to the start.",
     ),
     BackHome => ("Naar het begin", "Back to the start"),
+    LoginTitle => ("Inloggen voor medewerkers", "Staff log in"),
+    LoginLead => (
+        "Voor scholen, jongerenwerk, gemeenten en de regio. Leerlingen hebben geen account nodig: zij gebruiken een klascode.",
+        "For schools, youth workers, municipalities and the region. Students need no account: they use a class code.",
+    ),
+    Email => ("E-mailadres", "E-mail address"),
+    Password => ("Wachtwoord", "Password"),
+    LogIn => ("Inloggen", "Log in"),
+    LogOut => ("Uitloggen", "Log out"),
+    LoginFailed => (
+        "Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw.",
+        "This e-mail address and password do not match. Try again.",
+    ),
+    LoginRequired => (
+        "Log in om deze pagina te zien.",
+        "Log in to see this page.",
+    ),
+    StaffWelcome => ("Welkom", "Welcome"),
+    SignedInAs => ("Je bent ingelogd als", "You are logged in as"),
+    RoleRegionCoordinator => ("regiocoördinator", "region coordinator"),
+    RoleMunicipality => ("gemeente", "municipality"),
+    RoleSchoolCoordinator => ("schoolcoördinator", "school coordinator"),
+    RoleYouthWorker => ("jongerenwerker", "youth worker"),
+    RoleTeacher => ("docent", "teacher"),
 }
 
 /// The language of the current page, shared by every component.
@@ -207,18 +245,7 @@ pub fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
-            .map(|parts| {
-                let header = |name| {
-                    parts
-                        .headers
-                        .get(name)
-                        .and_then(|value: &http::HeaderValue| value.to_str().ok())
-                };
-                Lang::negotiate(
-                    header(http::header::COOKIE),
-                    header(http::header::ACCEPT_LANGUAGE),
-                )
-            })
+            .map(|parts| Lang::from_headers(&parts.headers))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

@@ -5,8 +5,10 @@
 #![recursion_limit = "256"]
 
 pub mod components;
+pub mod document;
 pub mod i18n;
 pub mod pages;
+pub mod staff;
 pub mod survey;
 
 use leptos::prelude::*;

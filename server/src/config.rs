@@ -48,4 +48,8 @@ pub struct ServeArgs {
     /// Switch off in production.
     #[arg(long, global = true, env = "PEILING_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo: bool,
+
+    /// Mark cookies `Secure`: set this when the site is served over HTTPS.
+    #[arg(long, global = true, env = "PEILING_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
+    pub secure_cookies: bool,
 }

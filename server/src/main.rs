@@ -2,6 +2,7 @@
 //! Peiling's server binary: `serve` (the default) runs the web application,
 //! `migrate` brings a database up to the current schema.
 
+mod auth;
 mod config;
 mod db;
 mod demo;
@@ -38,6 +39,8 @@ enum Command {
     Migrate,
     /// Create class codes for a class and print a code sheet.
     Codes(survey::codes::CodesArgs),
+    /// Create a staff account (the first region coordinator, for one).
+    CreateUser(auth::users::CreateUserArgs),
 }
 
 #[tokio::main]
@@ -50,6 +53,7 @@ async fn main() -> std::process::ExitCode {
             tracing::info!("database is up to date");
         }),
         Some(Command::Codes(args)) => survey::codes::print_sheet(&cli.database, args).await,
+        Some(Command::CreateUser(args)) => auth::users::create(&cli.database, args).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -21,6 +21,22 @@ pub fn hash(token: &str) -> String {
     to_hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// The token in cookie `name`, if the request carries one that looks like a
+/// token from [`random_token`]; anything else is ignored.
+pub fn token_from_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            let value = value.trim();
+            let plausible = value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit());
+            (key.trim() == name && plausible).then(|| value.to_owned())
+        })
+}
+
 fn to_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes

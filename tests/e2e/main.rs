@@ -10,4 +10,5 @@ mod browser;
 mod cli;
 mod home;
 mod schema;
+mod staff;
 mod survey;

@@ -23,7 +23,7 @@ pub fn Home() -> impl IntoView {
                 <section class="card staff" aria-labelledby="staff-heading">
                     <h2 id="staff-heading">{tr(Text::StaffHeading)}</h2>
                     <p>{tr(Text::StaffLead)}</p>
-                    <a class="button secondary" href="/login">{tr(Text::StaffLogIn)}</a>
+                    <a class="button secondary" href="/login" rel="external">{tr(Text::StaffLogIn)}</a>
                 </section>
             </div>
             <section class="cycle" aria-labelledby="cycle-heading">

@@ -13,30 +13,7 @@ pub fn render<V>(lang: SurveyLang, title: &str, body: impl FnOnce() -> V) -> Str
 where
     V: IntoView + 'static,
 {
-    use leptos::tachys::view::RenderHtml;
-    let owner = Owner::new();
-    owner.with(|| {
-        let title = format!("{title} · Peiling");
-        let page = view! {
-            <html lang=lang.code() dir=lang.dir()>
-                <head>
-                    <meta charset="utf-8"/>
-                    <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                    <meta name="robots" content="noindex"/>
-                    <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                    <link rel="stylesheet" href="/pkg/peiling.css"/>
-                    <title>{title}</title>
-                </head>
-                <body class="survey">
-                    <header class="survey-header">
-                        <span class="wordmark">"Peiling"</span>
-                    </header>
-                    <main id="main" class="page narrow">{body()}</main>
-                </body>
-            </html>
-        };
-        format!("<!DOCTYPE html>{}", page.to_html())
-    })
+    crate::document::render(lang.code(), lang.dir(), title, "survey", body)
 }
 
 /// A page that says one thing (a refused code, an expired session…) and offers

@@ -1,11 +1,13 @@
 //! The tables as sea-orm entities. The schema itself is defined by the
 //! `migrations` crate; these mirror it for typed queries.
 
+pub mod app_user;
 pub mod class_code;
 pub mod municipality;
 pub mod region;
 pub mod response;
 pub mod school;
+pub mod session;
 pub mod submission_receipt;
 pub mod survey_draft;
 pub mod survey_wave;

@@ -113,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/language", post(language::choose))
         .merge(crate::survey::routes::routes())
+        .merge(crate::auth::routes::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -125,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(same_origin_only))
         .layer(CompressionLayer::new())
         // Pages rendered by the app set their own policy with a nonce; every
         // other response (survey forms, files, health) runs no script at all.
@@ -137,6 +139,42 @@ pub fn router(state: AppState) -> Router {
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Refuses state-changing requests that a browser says come from another site:
+/// with SameSite cookies, this stops cross-site request forgery on every form.
+async fn same_origin_only(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::Method;
+    use axum::response::IntoResponse;
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe {
+        if let Some(origin) = request.headers().get(header::ORIGIN) {
+            let origin_host = origin
+                .to_str()
+                .ok()
+                .and_then(|o| o.split_once("://"))
+                .map(|(_, host)| host);
+            let host = request
+                .headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok());
+            if origin_host.is_none() || origin_host != host {
+                return (
+                    axum::http::StatusCode::FORBIDDEN,
+                    "Dit formulier kwam van een andere website en is geweigerd. / \
+                     This form came from another website and was refused.",
+                )
+                    .into_response();
+            }
+        }
+    }
+    next.run(request).await
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

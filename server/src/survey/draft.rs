@@ -2,7 +2,7 @@
 //! cookie. A draft names its class code only so the submission can be counted
 //! for the class; it is deleted at submission or when it expires.
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
@@ -67,17 +67,7 @@ pub async fn from_request(
 }
 
 fn token_from(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.split_once('=')?;
-            let value = value.trim();
-            let plausible = value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit());
-            (name.trim() == COOKIE && plausible).then(|| value.to_owned())
-        })
+    secrets::token_from_cookie(headers, COOKIE)
 }
 
 /// Removes drafts that expired; run now and then.
@@ -103,7 +93,7 @@ pub async fn set_language(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use axum::http::{HeaderValue, header};
 
     #[test]
     fn the_token_is_read_from_among_other_cookies() {

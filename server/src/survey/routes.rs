@@ -32,12 +32,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The language of pages shown before the student picks one: the site's.
 fn site_language(headers: &HeaderMap) -> SurveyLang {
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &header::HeaderValue| v.to_str().ok())
-    };
-    match Lang::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE)) {
+    match Lang::from_headers(headers) {
         Lang::Nl => SurveyLang::Nl,
         Lang::En => SurveyLang::En,
     }

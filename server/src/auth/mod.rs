@@ -1,0 +1,7 @@
+//! Staff accounts: roles, passwords, sessions and the login pages.
+
+pub mod password;
+pub mod role;
+pub mod routes;
+pub mod session;
+pub mod users;

@@ -1,0 +1,140 @@
+//! `GET/POST /login`, `POST /logout` and `GET /staff`: plain forms without
+//! script, one message for every failed login.
+
+use app::document;
+use app::i18n::{Lang, Text};
+use app::staff::{LoginForm, StaffHome};
+use axum::{
+    Form, Router,
+    extract::{State, rejection::FormRejection},
+    http::{HeaderMap, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use leptos::prelude::*;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::Deserialize;
+
+use super::{password, role::Role, session};
+use crate::entities::app_user;
+use crate::routes::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(log_in))
+        .route("/logout", post(log_out))
+        .route("/staff", get(staff_home))
+}
+
+fn login_form(status: StatusCode, lang: Lang, failed: bool, email: String) -> Response {
+    let html = document::render(
+        lang.code(),
+        "ltr",
+        lang.text(Text::LoginTitle),
+        "staff",
+        move || {
+            view! { <LoginForm lang failed email/> }
+        },
+    );
+    (status, Html(html)).into_response()
+}
+
+async fn login_page(headers: HeaderMap) -> Response {
+    login_form(
+        StatusCode::OK,
+        Lang::from_headers(&headers),
+        false,
+        String::new(),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    email: String,
+    password: String,
+}
+
+async fn log_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<Credentials>, FormRejection>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let Ok(Form(credentials)) = form else {
+        return login_form(StatusCode::BAD_REQUEST, lang, true, String::new());
+    };
+    let email = credentials.email.trim().to_lowercase();
+    let account = match app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(&email))
+        .one(&state.db)
+        .await
+    {
+        Ok(account) => account.filter(|a| a.active),
+        Err(error) => return unavailable(error),
+    };
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let proven = password::verify(credentials.password, stored).await;
+    let Some(account) = account.filter(|_| proven) else {
+        tracing::info!("failed staff login");
+        return login_form(StatusCode::UNAUTHORIZED, lang, true, email);
+    };
+    // A login always gets a fresh session; any earlier one of this browser ends.
+    if let Err(error) = session::end(&state.db, &headers).await {
+        return unavailable(error);
+    }
+    match session::start(&state.db, account.id).await {
+        Ok(token) => (
+            [(
+                header::SET_COOKIE,
+                session::cookie(Some(&token), state.settings.secure_cookies),
+            )],
+            Redirect::to("/staff"),
+        )
+            .into_response(),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(error) = session::end(&state.db, &headers).await {
+        return unavailable(error);
+    }
+    (
+        [(
+            header::SET_COOKIE,
+            session::cookie(None, state.settings.secure_cookies),
+        )],
+        Redirect::to("/"),
+    )
+        .into_response()
+}
+
+async fn staff_home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let user = match session::user(&state.db, &headers).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(error) => return unavailable(error),
+    };
+    let role = Role::from_key(&user.role).map_or(Text::SignedInAs, Role::label);
+    let name = user.display_name;
+    let html = document::render(
+        lang.code(),
+        "ltr",
+        lang.text(Text::StaffWelcome),
+        "staff",
+        move || {
+            view! { <StaffHome lang name role/> }
+        },
+    );
+    Html(html).into_response()
+}
+
+fn unavailable(error: sea_orm::DbErr) -> Response {
+    tracing::error!(%error, "staff pages: database error");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Peiling kan de database nu niet bereiken. / Peiling cannot reach its database right now.",
+    )
+        .into_response()
+}

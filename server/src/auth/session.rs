@@ -1,0 +1,97 @@
+//! Staff sessions, stored in the database so that several app servers behind a
+//! load balancer share them. The cookie holds a random token; the table holds
+//! only its hash. A login always starts a new session (no fixation).
+
+use axum::http::HeaderMap;
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set};
+
+use crate::entities::{app_user, session};
+use crate::secrets;
+
+pub const COOKIE: &str = "peiling_session";
+/// A session ends after this long without a request…
+pub const IDLE: Duration = Duration::minutes(30);
+/// …and in any case after this long.
+pub const ABSOLUTE: Duration = Duration::hours(12);
+
+/// Starts a session for a user who just proved their password; returns the token.
+pub async fn start(db: &DatabaseConnection, user_id: i32) -> Result<String, DbErr> {
+    let token = secrets::random_token();
+    let now = Utc::now();
+    session::ActiveModel {
+        id: Set(secrets::hash(&token)),
+        user_id: Set(user_id),
+        csrf_token: Set(secrets::random_token()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + ABSOLUTE),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The cookie for a session token (or one that clears it). `secure` when the
+/// site is served over HTTPS.
+pub fn cookie(token: Option<&str>, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match token {
+        Some(token) => format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+/// The signed-in user of a request, if the session is live; touching it extends
+/// the idle time.
+pub async fn user(
+    db: &DatabaseConnection,
+    headers: &HeaderMap,
+) -> Result<Option<app_user::Model>, DbErr> {
+    let Some(token) = token_from(headers) else {
+        return Ok(None);
+    };
+    let Some(found) = session::Entity::find_by_id(secrets::hash(&token))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    if found.expires_at <= now || found.last_seen_at + IDLE <= now {
+        session::Entity::delete_by_id(found.id).exec(db).await?;
+        return Ok(None);
+    }
+    let user = app_user::Entity::find_by_id(found.user_id).one(db).await?;
+    let mut touched: session::ActiveModel = found.into();
+    touched.last_seen_at = Set(now);
+    touched.update(db).await?;
+    Ok(user.filter(|u| u.active))
+}
+
+/// Ends the request's session, if any.
+pub async fn end(db: &DatabaseConnection, headers: &HeaderMap) -> Result<(), DbErr> {
+    if let Some(token) = token_from(headers) {
+        session::Entity::delete_by_id(secrets::hash(&token))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn token_from(headers: &HeaderMap) -> Option<String> {
+    secrets::token_from_cookie(headers, COOKIE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_http_only_lax_and_secure_over_https() {
+        let plain = cookie(Some("t"), false);
+        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
+        assert!(!plain.contains("Secure"));
+        assert!(cookie(Some("t"), true).ends_with("; Secure"));
+    }
+}

@@ -1,0 +1,192 @@
+//! Staff accounts: creating one, logging in and out, and refusing forgeries.
+
+use std::{io::Write, process::Stdio};
+
+use reqwest::{StatusCode, header};
+
+use crate::helpers::{Backend, TestApp, count, server_binary};
+
+const PASSWORD: &str = "lang genoeg wachtwoord";
+
+fn create_user(app: &TestApp, email: &str, password: &str, extra: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(server_binary())
+        .args([
+            "create-user",
+            "--email",
+            email,
+            "--name",
+            "Anna de Wit",
+            "--password-stdin",
+        ])
+        .args(extra)
+        .env("DATABASE_URL", &app.database.url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+async fn log_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.post_form("/login", &[("email", email), ("password", password)])
+        .await
+}
+
+async fn sessions(app: &TestApp) -> i64 {
+    count(&app.database, "SELECT COUNT(*) AS n FROM session").await
+}
+
+async fn a_coordinator_logs_in_sees_the_staff_page_and_logs_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let created = create_user(
+        &app,
+        "Anna@Regio.example",
+        PASSWORD,
+        &["--role", "region-coordinator"],
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+
+    let login = log_in(&app, "anna@regio.example", PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    assert_eq!(login.headers()[header::LOCATION], "/staff");
+    let cookie = login.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("peiling_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    let staff = app.get_in("/staff", "en").await;
+    assert_eq!(staff.status(), StatusCode::OK);
+    let html = staff.text().await.unwrap();
+    assert!(
+        html.contains("Anna de Wit") && html.contains("region coordinator"),
+        "{html}"
+    );
+    assert_eq!(sessions(&app).await, 1);
+
+    let logout = app.post_form("/logout", &[]).await;
+    assert_eq!(logout.status(), StatusCode::SEE_OTHER);
+    assert_eq!(sessions(&app).await, 0);
+    let after = app.get("/staff").await;
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(after.headers()[header::LOCATION], "/login");
+}
+
+async fn a_wrong_password_and_an_unknown_account_get_the_same_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    create_user(
+        &app,
+        "anna@regio.example",
+        PASSWORD,
+        &["--role", "region-coordinator"],
+    );
+    let wrong = log_in(&app, "anna@regio.example", "niet het wachtwoord").await;
+    let unknown = log_in(&app, "nobody@regio.example", PASSWORD).await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    let message = "Dit e-mailadres en wachtwoord horen niet bij elkaar";
+    assert!(wrong.text().await.unwrap().contains(message));
+    assert!(unknown.text().await.unwrap().contains(message));
+    assert_eq!(sessions(&app).await, 0);
+}
+
+async fn logging_in_again_replaces_the_session(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    create_user(
+        &app,
+        "anna@regio.example",
+        PASSWORD,
+        &["--role", "region-coordinator"],
+    );
+    let credentials = [("email", "anna@regio.example"), ("password", PASSWORD)];
+    let first = app.post_form("/login", &credentials).await;
+    let second = app.post_form("/login", &credentials).await;
+    let token =
+        |r: &reqwest::Response| r.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert_ne!(token(&first), token(&second));
+    assert_eq!(
+        sessions(&app).await,
+        1,
+        "the earlier session of this browser ended"
+    );
+}
+
+async fn a_form_posted_from_another_site_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    create_user(
+        &app,
+        "anna@regio.example",
+        PASSWORD,
+        &["--role", "region-coordinator"],
+    );
+    let from = |origin: String| {
+        app.http
+            .post(app.url("/login"))
+            .header(header::ORIGIN, origin)
+            .form(&[("email", "anna@regio.example"), ("password", PASSWORD)])
+            .send()
+    };
+    let forged = from("https://evil.example".into()).await.unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(sessions(&app).await, 0);
+
+    let genuine = from(app.address.clone()).await.unwrap();
+    assert_eq!(genuine.status(), StatusCode::SEE_OTHER);
+}
+
+async fn create_user_refuses_short_passwords_duplicates_and_missing_scopes(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let short = create_user(
+        &app,
+        "a@regio.example",
+        "kort",
+        &["--role", "region-coordinator"],
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+
+    assert!(
+        create_user(
+            &app,
+            "a@regio.example",
+            PASSWORD,
+            &["--role", "region-coordinator"]
+        )
+        .status
+        .success()
+    );
+    let twice = create_user(
+        &app,
+        "A@regio.example",
+        PASSWORD,
+        &["--role", "region-coordinator"],
+    );
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("already an account"));
+
+    let no_school = create_user(
+        &app,
+        "b@regio.example",
+        PASSWORD,
+        &["--role", "school-coordinator"],
+    );
+    assert!(String::from_utf8_lossy(&no_school.stderr).contains("needs --school"));
+    assert_eq!(
+        count(&app.database, "SELECT COUNT(*) AS n FROM app_user").await,
+        1
+    );
+}
+
+crate::on_both_databases!(
+    a_coordinator_logs_in_sees_the_staff_page_and_logs_out,
+    a_wrong_password_and_an_unknown_account_get_the_same_answer,
+    logging_in_again_replaces_the_session,
+    a_form_posted_from_another_site_is_refused,
+    create_user_refuses_short_passwords_duplicates_and_missing_scopes,
+);
