@@ -205,6 +205,10 @@ texts! {
         "Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw.",
         "This e-mail address and password do not match. Try again.",
     ),
+    TooManyAttempts => (
+        "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw.",
+        "Too many failed attempts. Wait a quarter of an hour, then try again.",
+    ),
     LoginRequired => (
         "Log in om deze pagina te zien.",
         "Log in to see this page.",

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_core_model;
 mod m0002_survey_flow;
+mod m0003_login_throttle;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_core_model::Migration),
             Box::new(m0002_survey_flow::Migration),
+            Box::new(m0003_login_throttle::Migration),
         ]
     }
 }

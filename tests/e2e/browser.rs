@@ -166,3 +166,56 @@ async fn the_home_page_hydrates_and_switches_language_in_the_browser() {
 
     browser.close().await;
 }
+
+#[tokio::test]
+async fn staff_reach_the_login_page_from_home_and_log_in() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let created = crate::staff::create_user(
+        &app,
+        "anna@regio.example",
+        crate::staff::PASSWORD,
+        &["--role", "region-coordinator"],
+    );
+    assert!(created.status.success());
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&app.url("/")).await.unwrap();
+    // Wait for hydration, so the click below meets the client-side router.
+    let field = c.find(Locator::Id("class-code")).await.unwrap();
+    field.send_keys("k7qm3xpa").await.unwrap();
+    browser
+        .wait_for_text("#class-code-feedback", "Deze code ziet er goed uit")
+        .await;
+
+    c.find(Locator::LinkText("Inloggen voor medewerkers"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("h1", "Inloggen voor medewerkers")
+        .await;
+    assert!(c.current_url().await.unwrap().as_str().ends_with("/login"));
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys("anna@regio.example")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(crate::staff::PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.login-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("h1", "Welkom, Anna de Wit").await;
+
+    browser.close().await;
+}

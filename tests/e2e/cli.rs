@@ -19,7 +19,7 @@ async fn migrate_brings_a_new_database_up_to_date_and_can_run_twice(backend: Bac
         );
     }
     let db = database.connect().await;
-    use migrations::{MigrationName, MigratorTrait};
+    use migrations::MigratorTrait;
     use sea_orm::{ConnectionTrait, Statement};
     let applied: Vec<String> = db
         .query_all_raw(Statement::from_string(

@@ -174,6 +174,41 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Starts the server binary on `database_url` and a free port; returns the
+/// process, its address and what it printed before listening.
+async fn start_server(database_url: &str, env: &[(&str, &str)]) -> (Child, String, Vec<String>) {
+    let mut command = Command::new(server_binary());
+    command
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("PEILING_LISTEN", "127.0.0.1:0")
+        .env("PEILING_SITE_ROOT", site_root())
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    let mut server = command.spawn().expect("start the server binary");
+    let stdout = server.stdout.take().expect("piped stdout");
+    let (address, startup_output) = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut lines = BufReader::new(stdout).lines();
+        let mut before = Vec::new();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(rest) = line.strip_prefix("Peiling is running at ") {
+                // Keep reading so later output never meets a closed pipe.
+                tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+                return (rest.trim_end_matches('/').to_owned(), before);
+            }
+            before.push(line);
+        }
+        panic!("the server exited before it was listening");
+    })
+    .await
+    .expect("the server did not start within 60 s");
+    (server, address, startup_output)
+}
+
 /// Runs a `SELECT COUNT(*) AS n …` on the test database.
 pub async fn count(database: &TestDatabase, sql: &str) -> i64 {
     use sea_orm::Statement;
@@ -207,36 +242,7 @@ impl TestApp {
     /// Spawns with extra environment variables for the server.
     pub async fn spawn_with(backend: Backend, env: &[(&str, &str)]) -> TestApp {
         let database = TestDatabase::create(backend).await;
-        let mut command = Command::new(server_binary());
-        command
-            .arg("serve")
-            .env("DATABASE_URL", &database.url)
-            .env("PEILING_LISTEN", "127.0.0.1:0")
-            .env("PEILING_SITE_ROOT", site_root())
-            .env("RUST_LOG", "warn")
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        let mut server = command.spawn().expect("start the server binary");
-        let stdout = server.stdout.take().expect("piped stdout");
-        let (address, startup_output) = tokio::time::timeout(Duration::from_secs(60), async {
-            let mut lines = BufReader::new(stdout).lines();
-            let mut before = Vec::new();
-            while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(rest) = line.strip_prefix("Peiling is running at ") {
-                    // Keep reading so later output never meets a closed pipe.
-                    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-                    return (rest.trim_end_matches('/').to_owned(), before);
-                }
-                before.push(line);
-            }
-            panic!("the server exited before it was listening");
-        })
-        .await
-        .expect("the server did not start within 60 s");
-
+        let (server, address, startup_output) = start_server(&database.url, env).await;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
@@ -251,6 +257,13 @@ impl TestApp {
         };
         app.wait_until_healthy().await;
         app
+    }
+
+    /// A second server process on the same database, as behind a load
+    /// balancer. Its address serves the same data; it stops with the test.
+    pub async fn second_instance(&self) -> (Child, String) {
+        let (server, address, _) = start_server(&self.database.url, &[]).await;
+        (server, address)
     }
 
     async fn wait_until_healthy(&self) {

@@ -95,7 +95,7 @@ async fn every_response_carries_security_headers(backend: Backend) {
         let response = app.get(path).await;
         let headers = response.headers();
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
-        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
     }
 }

@@ -6,9 +6,14 @@ use reqwest::{StatusCode, header};
 
 use crate::helpers::{Backend, TestApp, count, server_binary};
 
-const PASSWORD: &str = "lang genoeg wachtwoord";
+pub const PASSWORD: &str = "lang genoeg wachtwoord";
 
-fn create_user(app: &TestApp, email: &str, password: &str, extra: &[&str]) -> std::process::Output {
+pub fn create_user(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    extra: &[&str],
+) -> std::process::Output {
     let mut child = std::process::Command::new(server_binary())
         .args([
             "create-user",
@@ -183,10 +188,135 @@ async fn create_user_refuses_short_passwords_duplicates_and_missing_scopes(backe
     );
 }
 
+async fn an_idle_or_too_old_session_ends(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    create_user(
+        &app,
+        "anna@regio.example",
+        PASSWORD,
+        &["--role", "region-coordinator"],
+    );
+    for stale in ["last_seen_at", "expires_at"] {
+        log_in(&app, "anna@regio.example", PASSWORD).await;
+        assert_eq!(app.get("/staff").await.status(), StatusCode::OK);
+        app.arrange(&format!(
+            "UPDATE session SET {stale} = '2000-01-01 00:00:00+00:00'"
+        ))
+        .await;
+        let after = app.get("/staff").await;
+        assert_eq!(
+            after.status(),
+            StatusCode::SEE_OTHER,
+            "{stale} in the past ends the session"
+        );
+        assert_eq!(sessions(&app).await, 0, "the ended session is removed");
+    }
+}
+
+async fn five_failures_lock_an_account_known_or_not(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    create_user(
+        &app,
+        "anna@regio.example",
+        PASSWORD,
+        &["--role", "region-coordinator"],
+    );
+    for account in ["anna@regio.example", "nobody@regio.example"] {
+        for attempt in 1..=5 {
+            let wrong = log_in(&app, account, "niet het wachtwoord").await;
+            assert_eq!(
+                wrong.status(),
+                StatusCode::UNAUTHORIZED,
+                "{account} attempt {attempt}"
+            );
+        }
+        // Locked now, even with the right password; unknown accounts alike.
+        let locked = log_in(&app, account, PASSWORD).await;
+        assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS, "{account}");
+        assert!(
+            locked
+                .text()
+                .await
+                .unwrap()
+                .contains("Te veel mislukte pogingen")
+        );
+    }
+    assert_eq!(sessions(&app).await, 0);
+}
+
 crate::on_both_databases!(
+    five_failures_lock_an_account_known_or_not,
+    an_idle_or_too_old_session_ends,
     a_coordinator_logs_in_sees_the_staff_page_and_logs_out,
     a_wrong_password_and_an_unknown_account_get_the_same_answer,
     logging_in_again_replaces_the_session,
     a_form_posted_from_another_site_is_refused,
     create_user_refuses_short_passwords_duplicates_and_missing_scopes,
 );
+
+/// Two app servers behind a load balancer share one PostgreSQL: a session made
+/// on one is valid on the other, and failed logins on both count together.
+#[tokio::test]
+async fn two_instances_share_sessions_and_login_throttling() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let (_other, other_address) = app.second_instance().await;
+    create_user(
+        &app,
+        "anna@regio.example",
+        PASSWORD,
+        &["--role", "region-coordinator"],
+    );
+
+    let login = log_in(&app, "anna@regio.example", PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let cookie = login.headers()[header::SET_COOKIE].to_str().unwrap();
+    let token = cookie.split(';').next().unwrap().to_owned();
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let on_other = plain
+        .get(format!("{other_address}/staff"))
+        .header(header::COOKIE, token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        on_other.status(),
+        StatusCode::OK,
+        "the session is valid on the other instance"
+    );
+
+    let wrong = [
+        ("email", "anna@regio.example"),
+        ("password", "niet het wachtwoord"),
+    ];
+    for attempt in 0..5 {
+        let base = if attempt % 2 == 0 {
+            app.address.clone()
+        } else {
+            other_address.clone()
+        };
+        let response = plain
+            .post(format!("{base}/login"))
+            .form(&wrong)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let right = [("email", "anna@regio.example"), ("password", PASSWORD)];
+    for base in [&app.address, &other_address] {
+        let response = plain
+            .post(format!("{base}/login"))
+            .form(&right)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "locked on {base}"
+        );
+    }
+}

@@ -4,14 +4,14 @@ use leptos::prelude::*;
 
 use crate::i18n::{Lang, Text};
 
-/// The login form. `failed` shows the one message for every wrong combination,
-/// so the page never tells whether an account exists.
+/// The login form. `problem` is one message for every wrong combination (or
+/// for too many attempts), so the page never tells whether an account exists.
 #[component]
-pub fn LoginForm(lang: Lang, failed: bool, email: String) -> impl IntoView {
+pub fn LoginForm(lang: Lang, problem: Option<Text>, email: String) -> impl IntoView {
     view! {
         <h1>{lang.text(Text::LoginTitle)}</h1>
         <p>{lang.text(Text::LoginLead)}</p>
-        {failed.then(|| view! { <p class="message" role="alert" id="login-problem">{lang.text(Text::LoginFailed)}</p> })}
+        {problem.map(|text| view! { <p class="message" role="alert" id="login-problem">{lang.text(text)}</p> })}
         <form method="post" action="/login" class="login-form">
             <label for="email">{lang.text(Text::Email)}</label>
             <input id="email" name="email" type="email" autocomplete="username" required value=email/>

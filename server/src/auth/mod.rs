@@ -4,4 +4,5 @@ pub mod password;
 pub mod role;
 pub mod routes;
 pub mod session;
+pub mod throttle;
 pub mod users;

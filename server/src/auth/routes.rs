@@ -4,9 +4,11 @@
 use app::document;
 use app::i18n::{Lang, Text};
 use app::staff::{LoginForm, StaffHome};
+use std::net::SocketAddr;
+
 use axum::{
     Form, Router,
-    extract::{State, rejection::FormRejection},
+    extract::{ConnectInfo, State, rejection::FormRejection},
     http::{HeaderMap, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -15,7 +17,7 @@ use leptos::prelude::*;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
-use super::{password, role::Role, session};
+use super::{password, role::Role, session, throttle};
 use crate::entities::app_user;
 use crate::routes::AppState;
 
@@ -26,14 +28,14 @@ pub fn routes() -> Router<AppState> {
         .route("/staff", get(staff_home))
 }
 
-fn login_form(status: StatusCode, lang: Lang, failed: bool, email: String) -> Response {
+fn login_form(status: StatusCode, lang: Lang, problem: Option<Text>, email: String) -> Response {
     let html = document::render(
         lang.code(),
         "ltr",
         lang.text(Text::LoginTitle),
         "staff",
         move || {
-            view! { <LoginForm lang failed email/> }
+            view! { <LoginForm lang problem email/> }
         },
     );
     (status, Html(html)).into_response()
@@ -43,7 +45,7 @@ async fn login_page(headers: HeaderMap) -> Response {
     login_form(
         StatusCode::OK,
         Lang::from_headers(&headers),
-        false,
+        None,
         String::new(),
     )
 }
@@ -56,14 +58,36 @@ pub struct Credentials {
 
 async fn log_in(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     form: Result<Form<Credentials>, FormRejection>,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
     let Ok(Form(credentials)) = form else {
-        return login_form(StatusCode::BAD_REQUEST, lang, true, String::new());
+        return login_form(
+            StatusCode::BAD_REQUEST,
+            lang,
+            Some(Text::LoginFailed),
+            String::new(),
+        );
     };
     let email = credentials.email.trim().to_lowercase();
+    let keys = [
+        throttle::Key::account(&email),
+        throttle::Key::client(peer.ip()),
+    ];
+    match throttle::locked(&state.db, &keys).await {
+        Ok(false) => {}
+        Ok(true) => {
+            return login_form(
+                StatusCode::TOO_MANY_REQUESTS,
+                lang,
+                Some(Text::TooManyAttempts),
+                email,
+            );
+        }
+        Err(error) => return unavailable(error),
+    }
     let account = match app_user::Entity::find()
         .filter(app_user::Column::Email.eq(&email))
         .one(&state.db)
@@ -76,8 +100,20 @@ async fn log_in(
     let proven = password::verify(credentials.password, stored).await;
     let Some(account) = account.filter(|_| proven) else {
         tracing::info!("failed staff login");
-        return login_form(StatusCode::UNAUTHORIZED, lang, true, email);
+        if let Err(error) = throttle::fail(&state.db, &keys).await {
+            return unavailable(error);
+        }
+        return login_form(
+            StatusCode::UNAUTHORIZED,
+            lang,
+            Some(Text::LoginFailed),
+            email,
+        );
     };
+    let [account_key, _] = keys;
+    if let Err(error) = throttle::succeed(&state.db, &account_key).await {
+        return unavailable(error);
+    }
     // A login always gets a fresh session; any earlier one of this browser ends.
     if let Err(error) = session::end(&state.db, &headers).await {
         return unavailable(error);

@@ -3,6 +3,7 @@
 
 pub mod app_user;
 pub mod class_code;
+pub mod login_throttle;
 pub mod municipality;
 pub mod region;
 pub mod response;

@@ -86,10 +86,13 @@ pub async fn serve(database: DatabaseArgs, settings: ServeArgs) -> anyhow::Resul
     // Scripts and tests read the address from this line.
     println!("Peiling is running at http://{address}/");
     tracing::info!(%address, "listening");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the web server stopped with an error")?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the web server stopped with an error")?;
     state.db.close().await.ok();
     tracing::info!("stopped");
     Ok(())
@@ -135,7 +138,9 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static(NO_SCRIPT_POLICY),
         ))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+        // Not "no-referrer": browsers would then send `Origin: null` on our own
+        // forms, and the same-origin check below could not tell them apart.
+        .layer(security_header(header::REFERRER_POLICY, "same-origin"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
