@@ -156,7 +156,33 @@ async fn an_unknown_language_changes_nothing(backend: Backend) {
     assert_eq!(dutch, 1);
 }
 
+async fn guessing_class_codes_is_stopped(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for guess in 0..60 {
+        let code = format!("ZZZZ{:04}", 2222 + guess).replace(['0', '1'], "Z");
+        let response = app.post_form("/survey", &[("code", code.as_str())]).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "guess {guess}: {code}"
+        );
+    }
+    // Now even a real code is refused from this address, with a clear message.
+    let code = app.demo_code();
+    let stopped = app.post_form("/survey", &[("code", code.as_str())]).await;
+    assert_eq!(stopped.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        stopped
+            .text()
+            .await
+            .unwrap()
+            .contains("te veel onbekende klascodes")
+    );
+    assert_eq!(drafts(&app).await, 0);
+}
+
 crate::on_both_databases!(
+    guessing_class_codes_is_stopped,
     a_class_code_opens_a_draft_and_the_language_choice,
     an_unknown_code_is_refused_in_dutch_and_opens_nothing,
     malformed_requests_get_a_clear_4xx_and_open_nothing,

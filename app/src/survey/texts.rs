@@ -157,6 +157,12 @@ survey_texts! {
         "هذا الطلب غير صحيح. ارجع وحاول مرة أخرى.",
         "To żądanie jest nieprawidłowe. Wróć i spróbuj ponownie.",
     ],
+    TooManyCodes => [
+        "Er zijn vanaf dit netwerk te veel onbekende klascodes geprobeerd. Wacht een kwartier of vraag je docent om hulp.",
+        "Too many unknown class codes were tried from this network. Wait a quarter of an hour or ask your teacher for help.",
+        "تمت تجربة عدد كبير جدًا من رموز الصف غير المعروفة من هذه الشبكة. انتظر ربع ساعة أو اطلب المساعدة من معلمك.",
+        "Z tej sieci wypróbowano zbyt wiele nieznanych kodów klasy. Odczekaj kwadrans lub poproś nauczyciela o pomoc.",
+    ],
     StartAgain => ["Opnieuw beginnen", "Start again", "ابدأ من جديد", "Zacznij od nowa"],
     IntroTitle => ["Voordat je begint", "Before you start", "قبل أن تبدأ", "Zanim zaczniesz"],
     IntroAnonymous => [

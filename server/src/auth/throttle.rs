@@ -17,6 +17,9 @@ pub const LOCK: Duration = Duration::minutes(15);
 pub const ACCOUNT_LIMIT: i32 = 5;
 /// Failures allowed per client address: a school shares one address, so more.
 pub const CLIENT_LIMIT: i32 = 30;
+/// Unknown class codes allowed per client address. A whole school mistyping
+/// now and then stays well below; guessing among 5 × 10¹¹ codes gets nowhere.
+pub const CLASS_CODE_LIMIT: i32 = 60;
 
 /// What is counted: an account or a client address.
 pub struct Key {
@@ -29,6 +32,13 @@ impl Key {
         Key {
             hash: secrets::hash(&format!("account:{}", email.trim().to_lowercase())),
             limit: ACCOUNT_LIMIT,
+        }
+    }
+
+    pub fn class_code_guesser(address: std::net::IpAddr) -> Key {
+        Key {
+            hash: secrets::hash(&format!("class-code:{address}")),
+            limit: CLASS_CODE_LIMIT,
         }
     }
 

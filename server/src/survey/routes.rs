@@ -7,7 +7,7 @@ use app::survey::document::{self, Intro, LanguageChoice, MessagePage};
 use app::survey::texts::{SurveyLang, SurveyText};
 use axum::{
     Form, Router,
-    extract::{State, rejection::FormRejection},
+    extract::{ConnectInfo, State, rejection::FormRejection},
     http::{HeaderMap, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
     routing::post,
@@ -16,8 +16,11 @@ use leptos::prelude::*;
 use serde::Deserialize;
 use surveys::ClassCode;
 
+use std::net::SocketAddr;
+
 use super::codes::{self, CodeRefusal};
 use super::draft;
+use crate::auth::throttle;
 use crate::routes::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -65,6 +68,7 @@ pub struct StartForm {
 /// `POST /survey`: a student typed a class code.
 async fn start(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     form: Result<Form<StartForm>, FormRejection>,
 ) -> Response {
@@ -73,6 +77,15 @@ async fn start(
         Ok(Form(form)) => form,
         Err(rejection) => return bad_form(lang, &rejection),
     };
+    let guesser = [throttle::Key::class_code_guesser(peer.ip())];
+    match throttle::locked(&state.db, &guesser).await {
+        Ok(false) => {}
+        Ok(true) => {
+            let text = SurveyText::TooManyCodes;
+            return refusal(StatusCode::TOO_MANY_REQUESTS, lang, text, text);
+        }
+        Err(error) => return unavailable(lang, error),
+    }
     // A mistyped code gets the same answer as an unknown one: check it again.
     let Ok(code) = ClassCode::parse(&form.code) else {
         return refusal(
@@ -86,7 +99,12 @@ async fn start(
         Ok(Ok(class)) => class,
         Ok(Err(refused)) => {
             let (status, text) = match refused {
-                CodeRefusal::Unknown => (StatusCode::NOT_FOUND, SurveyText::CodeUnknown),
+                CodeRefusal::Unknown => {
+                    if let Err(error) = throttle::fail(&state.db, &guesser).await {
+                        return unavailable(lang, error);
+                    }
+                    (StatusCode::NOT_FOUND, SurveyText::CodeUnknown)
+                }
                 CodeRefusal::WaveClosed => (StatusCode::CONFLICT, SurveyText::WaveClosed),
                 CodeRefusal::ClassFull => (StatusCode::CONFLICT, SurveyText::ClassFull),
             };
