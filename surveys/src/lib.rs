@@ -7,7 +7,14 @@
 pub mod class_code;
 pub mod disclosure;
 pub mod indicator;
+pub mod questionnaire;
+pub mod validity;
 
 pub use class_code::{ClassCode, ClassCodeError};
 pub use disclosure::{SuppressionThreshold, ThresholdError};
 pub use indicator::{Direction, Domain};
+pub use questionnaire::{
+    AnswerCode, AnswerError, AnswerOption, Answers, Indicator, Item, ItemKey, ItemKind, Problem,
+    Questionnaire, Scale, Section,
+};
+pub use validity::{ValidityFlag, ValidityFlags};
