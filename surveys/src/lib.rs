@@ -8,6 +8,7 @@ pub mod class_code;
 pub mod disclosure;
 pub mod indicator;
 pub mod questionnaire;
+pub mod standard;
 pub mod validity;
 
 pub use class_code::{ClassCode, ClassCodeError};
@@ -17,4 +18,5 @@ pub use questionnaire::{
     AnswerCode, AnswerError, AnswerOption, Answers, Indicator, Item, ItemKey, ItemKind, Problem,
     Questionnaire, Scale, Section,
 };
+pub use standard::standard_v1;
 pub use validity::{ValidityFlag, ValidityFlags};
