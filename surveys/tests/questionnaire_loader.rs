@@ -354,3 +354,34 @@ mod versions {
         assert!(problems.iter().any(|p| p.message.contains("cannot follow")));
     }
 }
+
+#[test]
+fn a_field_that_does_not_fit_the_kind_of_item_is_reported() {
+    let text = mini_with(
+        "key = \"age\"\nkind = \"number\"",
+        "key = \"age\"\nkind = \"number\"\nscale = \"year\"",
+    );
+    let problems = problems(&text);
+    assert_reported(
+        &problems,
+        line_of(&text, "scale = \"year\"\nmin"),
+        "`scale` does not apply to item `age`",
+    );
+}
+
+#[test]
+fn a_route_on_a_matrix_must_name_a_statement() {
+    let text = MINI
+        .replacen(
+            "key = \"friends_use\"\nkind = \"matrix\"",
+            "key = \"after\"\nkind = \"choice\"\nscale = \"times\"\nshow_if = { item = \"friends_use\", any_of = [1] }\ntext = { nl = \"a\", en = \"a\", pl = \"a\" }\n\n[[sections.items]]\nkey = \"friends_use\"\nkind = \"matrix\"",
+            1,
+        )
+        .replacen("items = 11", "items = 12", 1);
+    let problems = problems(&text);
+    assert_reported(
+        &problems,
+        line_of(&text, "item = \"friends_use\""),
+        "names matrix `friends_use`; name one of its statements",
+    );
+}

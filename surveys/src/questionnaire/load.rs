@@ -522,10 +522,11 @@ impl Checker<'_> {
     fn reject_foreign_fields(&mut self, item: &RawItem, kind: RawKind) {
         let key = item.key.get_ref();
         let mut foreign = Vec::new();
-        if kind != RawKind::Choice && kind != RawKind::Matrix {
-            if let Some(scale) = &item.scale {
-                foreign.push((scale.span(), "scale"));
-            }
+        if kind != RawKind::Choice
+            && kind != RawKind::Matrix
+            && let Some(scale) = &item.scale
+        {
+            foreign.push((scale.span(), "scale"));
         }
         if kind != RawKind::Number {
             if let Some(min) = &item.min {
@@ -535,10 +536,10 @@ impl Checker<'_> {
                 foreign.push((max.span(), "max"));
             }
         }
-        if kind != RawKind::Village {
-            if let Some(elsewhere) = &item.elsewhere {
-                foreign.push((elsewhere.span(), "elsewhere"));
-            }
+        if kind != RawKind::Village
+            && let Some(elsewhere) = &item.elsewhere
+        {
+            foreign.push((elsewhere.span(), "elsewhere"));
         }
         if kind != RawKind::Matrix {
             if let Some(check) = &item.straight_lining_check {
