@@ -7,7 +7,10 @@
 pub mod class_code;
 pub mod disclosure;
 pub mod indicator;
+pub mod questionnaire;
+pub mod standard;
 pub mod statistics;
+pub mod validity;
 
 pub use class_code::{ClassCode, ClassCodeError};
 pub use disclosure::{
@@ -15,6 +18,12 @@ pub use disclosure::{
     SuppressionThreshold, Tabulation, TabulationError, ThresholdError, suppress,
 };
 pub use indicator::{Direction, Domain};
+pub use questionnaire::{
+    AnswerCode, AnswerError, AnswerOption, Answers, Indicator, Item, ItemKey, ItemKind, Problem,
+    Questionnaire, Scale, Section,
+};
+pub use standard::standard_v1;
 pub use statistics::{
     Change, Comparison, Difference, Interval, Share, ShareError, Standing, Trend,
 };
+pub use validity::{ValidityFlag, ValidityFlags};
