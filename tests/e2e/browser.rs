@@ -20,6 +20,15 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Browser {
+        Self::launch(true).await
+    }
+
+    /// A browser with JavaScript switched off, as some school laptops are.
+    pub async fn without_script() -> Browser {
+        Self::launch(false).await
+    }
+
+    async fn launch(script: bool) -> Browser {
         // Two TLS back ends are compiled in; say which one the WebDriver client uses.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let port = TcpListener::bind("127.0.0.1:0")
@@ -50,7 +59,10 @@ impl Browser {
                     format!("--user-data-dir={}", profile.display()),
                 ],
                 // A Dutch browser, like most of Peiling's users.
-                "prefs": { "intl.accept_languages": "nl-NL,nl" }
+                "prefs": {
+                    "intl.accept_languages": "nl-NL,nl",
+                    "profile.managed_default_content_settings.javascript": if script { 1 } else { 2 },
+                }
             }),
         );
         let webdriver = format!("http://127.0.0.1:{port}");
@@ -94,6 +106,17 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Clicks the first element `css` finds.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("no {css:?} to click: {error}"))
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("could not click {css:?}: {error}"));
     }
 
     pub async fn close(self) {

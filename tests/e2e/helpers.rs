@@ -209,19 +209,27 @@ async fn start_server(database_url: &str, env: &[(&str, &str)]) -> (Child, Strin
     (server, address, startup_output)
 }
 
-/// Runs a `SELECT COUNT(*) AS n …` on the test database.
-pub async fn count(database: &TestDatabase, sql: &str) -> i64 {
+/// Runs a query that returns one row on the test database.
+async fn one_row(database: &TestDatabase, sql: &str) -> sea_orm::QueryResult {
     use sea_orm::Statement;
     let db = database.connect().await;
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            sql.to_owned(),
-        ))
-        .await
-        .expect(sql)
-        .expect("a count returns a row");
-    row.try_get::<i64>("", "n").expect("column n")
+    db.query_one_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .expect(sql)
+    .expect("the query returns a row")
+}
+
+/// Runs a `SELECT COUNT(*) AS n …` (or any one whole number) on the test database.
+pub async fn count(database: &TestDatabase, sql: &str) -> i64 {
+    let row = one_row(database, sql).await;
+    // PostgreSQL gives columns their own width (INT2, INT4) and counts INT8.
+    row.try_get::<i64>("", "n")
+        .or_else(|_| row.try_get::<i32>("", "n").map(i64::from))
+        .or_else(|_| row.try_get::<i16>("", "n").map(i64::from))
+        .expect("column n")
 }
 
 /// A running Peiling server on its own database.
@@ -341,6 +349,27 @@ impl TestApp {
         self.server.id().expect("the server is running")
     }
 
+    /// Kills the server with SIGKILL, as a crash or a power cut would.
+    pub async fn kill_hard(&mut self) {
+        let pid = self.pid();
+        let status = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -KILL failed");
+        let _ = self.server.wait().await;
+    }
+
+    /// Starts the server again on the same address and database.
+    pub async fn restart(&mut self) {
+        let listen = self.address.trim_start_matches("http://").to_owned();
+        let env = [("PEILING_LISTEN", listen.as_str())];
+        let (server, address, _) = start_server(&self.database.url, &env).await;
+        assert_eq!(address, self.address, "the server came back on its address");
+        self.server = server;
+        self.wait_until_healthy().await;
+    }
+
     /// Sends SIGTERM and waits for the process to end; returns its exit status.
     pub async fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.pid();
@@ -354,4 +383,10 @@ impl TestApp {
             .expect("the server did not stop within 25 s of SIGTERM")
             .expect("wait for the server")
     }
+}
+
+/// Runs a `SELECT … AS t` returning one text value on the test database.
+pub async fn text(database: &TestDatabase, sql: &str) -> String {
+    let row = one_row(database, sql).await;
+    row.try_get::<String>("", "t").expect("column t")
 }

@@ -6,8 +6,11 @@
 
 mod helpers;
 
+mod answering;
+mod answering_browser;
 mod browser;
 mod cli;
+mod crash;
 mod home;
 mod schema;
 mod staff;

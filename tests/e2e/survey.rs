@@ -47,7 +47,31 @@ async fn a_class_code_opens_a_draft_and_the_language_choice(backend: Backend) {
     assert_eq!(chosen.headers()[header::LOCATION], "/survey/intro");
     let intro = app.get("/survey/intro").await;
     assert_eq!(intro.status(), StatusCode::OK);
+    let policy = intro.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        policy.contains("script-src 'self';") && !policy.contains("unsafe"),
+        "only the survey script may run: {policy}"
+    );
     let intro = intro.text().await.unwrap();
+    assert!(
+        intro.contains(r#"<script src="/survey/survey.js" defer"#),
+        "the intro offers the one-page questionnaire to browsers with script"
+    );
+    assert!(
+        intro.contains(r#"href="/survey/next""#),
+        "the start link works without script"
+    );
+    let script = app.get("/survey/survey.js").await;
+    assert_eq!(script.status(), StatusCode::OK);
+    assert!(
+        script.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
     assert!(
         intro.contains(r#"<html lang="ar" dir="rtl""#),
         "Arabic pages are right to left"

@@ -1,7 +1,8 @@
 //! The survey's pages as complete HTML documents, rendered on the server.
 //!
-//! These pages load no script at all: they are plain forms that work on any
-//! phone with JavaScript off, and weigh a few kilobytes.
+//! These pages are plain forms that work on any phone with JavaScript off and
+//! weigh a few kilobytes. Only the intro and the one-page questionnaire load
+//! the small survey script (see `scripted`).
 
 use leptos::prelude::*;
 
@@ -76,7 +77,11 @@ pub fn Intro(lang: SurveyLang) -> impl IntoView {
         <p class="actions">
             <a class="button secondary" href="/survey/language">{lang.text(SurveyText::Back)}</a>
             " "
-            <a class="button primary" href="/survey/section/1">{lang.text(SurveyText::Begin)}</a>
+            <a class="button primary" href="/survey/next" data-scripted="/survey/form">
+                {lang.text(SurveyText::Begin)}
+            </a>
         </p>
+        // Only rewrites the link above: without it, the plain forms follow.
+        <script src="/survey/survey.js" defer></script>
     }
 }

@@ -108,6 +108,7 @@ survey_texts! {
     ],
     Answered => ["{n} van {total} vragen beantwoord", "{n} of {total} questions answered", "تمت الإجابة عن {n} من {total} سؤالًا", "Odpowiedziano na {n} z {total} pytań"],
     Change => ["Aanpassen", "Change", "تعديل", "Zmień"],
+    Skipped => ["Niet ingevuld", "Not answered", "بدون إجابة", "Bez odpowiedzi"],
     Submit => ["Antwoorden versturen", "Send my answers", "أرسل إجاباتي", "Wyślij odpowiedzi"],
     ThanksTitle => ["Bedankt!", "Thank you!", "شكرًا لك!", "Dziękujemy!"],
     ThanksLead => [
@@ -182,6 +183,19 @@ survey_texts! {
         "There are no right or wrong answers. Each time, choose what fits you best.",
         "لا توجد إجابات صحيحة أو خاطئة. اختر في كل مرة ما يناسبك أكثر.",
         "Nie ma dobrych ani złych odpowiedzi. Za każdym razem wybierz to, co najbardziej do ciebie pasuje.",
+    ],
+    Sending => ["Bezig met versturen…", "Sending…", "جارٍ الإرسال…", "Wysyłanie…"],
+    Offline => [
+        "Er is nu geen verbinding. Je antwoorden blijven op deze pagina bewaard en we blijven het proberen. Sluit deze pagina niet.",
+        "There is no connection right now. Your answers are kept on this page and we keep trying. Do not close this page.",
+        "لا يوجد اتصال الآن. إجاباتك محفوظة في هذه الصفحة وسنواصل المحاولة. لا تغلق هذه الصفحة.",
+        "W tej chwili nie ma połączenia. Twoje odpowiedzi są zachowane na tej stronie i wciąż próbujemy. Nie zamykaj tej strony.",
+    ],
+    WithoutScript => [
+        "Deze pagina heeft JavaScript nodig. Ga verder zonder:",
+        "This page needs JavaScript. Continue without it:",
+        "تحتاج هذه الصفحة إلى JavaScript. تابع بدونه:",
+        "Ta strona wymaga JavaScriptu. Kontynuuj bez niego:",
     ],
     IntroDuration => [
         "Het invullen past in één lesuur.",

@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/language", post(language::choose))
         .merge(crate::survey::routes::routes())
+        .merge(crate::survey::flow::routes())
         .merge(crate::auth::routes::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();

@@ -90,6 +90,20 @@ pub async fn set_language(
     Ok(())
 }
 
+/// Keeps the answers given so far.
+pub async fn save_answers(
+    db: &DatabaseConnection,
+    draft: survey_draft::Model,
+    answers: &surveys::Answers,
+) -> Result<(), DbErr> {
+    let json = serde_json::to_string(answers)
+        .map_err(|error| DbErr::Custom(format!("answers do not serialise: {error}")))?;
+    let mut active: survey_draft::ActiveModel = draft.into();
+    active.answers = Set(json);
+    active.update(db).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

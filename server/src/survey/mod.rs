@@ -3,5 +3,6 @@
 
 pub mod codes;
 pub mod draft;
+pub mod flow;
 pub mod routes;
 pub mod submit;

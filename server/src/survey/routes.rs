@@ -34,7 +34,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The language of pages shown before the student picks one: the site's.
-fn site_language(headers: &HeaderMap) -> SurveyLang {
+pub(super) fn site_language(headers: &HeaderMap) -> SurveyLang {
     match Lang::from_headers(headers) {
         Lang::Nl => SurveyLang::Nl,
         Lang::En => SurveyLang::En,
@@ -42,7 +42,12 @@ fn site_language(headers: &HeaderMap) -> SurveyLang {
 }
 
 /// A refusal page: what went wrong, in the student's language, and a way back.
-fn refusal(status: StatusCode, lang: SurveyLang, title: SurveyText, text: SurveyText) -> Response {
+pub(super) fn refusal(
+    status: StatusCode,
+    lang: SurveyLang,
+    title: SurveyText,
+    text: SurveyText,
+) -> Response {
     let html = document::render(lang, lang.text(title), move || {
         view! { <MessagePage lang title text/> }
     });
@@ -50,7 +55,7 @@ fn refusal(status: StatusCode, lang: SurveyLang, title: SurveyText, text: Survey
 }
 
 /// A database failure: logged with its cause, shown as a calm retry message.
-fn unavailable(lang: SurveyLang, error: sea_orm::DbErr) -> Response {
+pub(super) fn unavailable(lang: SurveyLang, error: sea_orm::DbErr) -> Response {
     tracing::error!(%error, "survey: database error");
     refusal(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -183,12 +188,12 @@ async fn intro(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let html = document::render(chosen, chosen.text(SurveyText::IntroTitle), move || {
         view! { <Intro lang=chosen/> }
     });
-    Html(html).into_response()
+    super::flow::with_script(Html(html).into_response())
 }
 
 /// A body that is not the expected form: too large (413), not a form (415),
 /// or missing fields (400) — said in the student's language.
-fn bad_form(lang: SurveyLang, rejection: &FormRejection) -> Response {
+pub(super) fn bad_form(lang: SurveyLang, rejection: &FormRejection) -> Response {
     let status = Some(rejection.status())
         .filter(StatusCode::is_client_error)
         .unwrap_or(StatusCode::BAD_REQUEST);
@@ -196,7 +201,7 @@ fn bad_form(lang: SurveyLang, rejection: &FormRejection) -> Response {
 }
 
 /// The student's draft, or the page that asks to start again.
-async fn live_draft(
+pub(super) async fn live_draft(
     state: &AppState,
     headers: &HeaderMap,
     lang: SurveyLang,
@@ -208,7 +213,7 @@ async fn live_draft(
     }
 }
 
-fn expired(lang: SurveyLang) -> Response {
+pub(super) fn expired(lang: SurveyLang) -> Response {
     let mut response = refusal(
         StatusCode::BAD_REQUEST,
         lang,

@@ -129,6 +129,11 @@ pub async fn store(
     Ok(Ok(Stored::New))
 }
 
+/// Whether a submission with this id was stored before.
+pub async fn already_received(db: &DatabaseConnection, id: &SubmissionId) -> Result<bool, DbErr> {
+    receipt_exists(db, &secrets::hash(id.as_str())).await
+}
+
 async fn receipt_exists(db: &impl ConnectionTrait, id_hash: &str) -> Result<bool, DbErr> {
     Ok(submission_receipt::Entity::find_by_id(id_hash.to_owned())
         .one(db)
