@@ -184,6 +184,21 @@ fn nobody_drinking_in_a_large_group_is_a_result_worth_showing() {
 }
 
 #[test]
+fn the_share_rule_needs_k_answers_and_three_on_each_side_below_two_k() {
+    let k = SuppressionThreshold::DEFAULT;
+    let rule = |yes, answered| k.allows_share(Share::new(yes, answered).expect("a share"));
+    assert!(!rule(5, 9), "fewer than k answered");
+    assert!(!rule(0, 14), "0 % of a small group");
+    assert!(!rule(14, 14), "100 % of a small group");
+    assert!(!rule(2, 19), "two on one side of 19");
+    assert!(!rule(17, 19), "two on the other side of 19");
+    assert!(rule(3, 19));
+    assert!(rule(16, 19));
+    assert!(rule(0, 20), "from 2k a unanimous share is shown");
+    assert!(rule(20, 20));
+}
+
+#[test]
 fn a_share_with_fewer_than_k_answers_is_suppressed_in_a_large_group() {
     let mut t = municipality(&[("A", 30, 3), ("B", 40, 10), ("C", 50, 10)]);
     // Only 8 in A answered the item (the rest were routed past it).
