@@ -1,0 +1,1 @@
+//! Response rates per class code and per school.

@@ -1,0 +1,1 @@
+//! Figures across waves: which may be set side by side, and how they changed.
