@@ -45,6 +45,8 @@ use crate::validity::{ValidityFlag, ValidityFlags};
 pub use group::{
     Breakdown, Gender, Group, GroupNameError, MunicipalityId, Place, Residence, SchoolId, VillageId,
 };
+pub use response_rate::{ClassTally, ResponseRate, ResponseRates, response_rates};
+pub use trend::{change, may_trend};
 
 /// One stored response, as the wave's figures need it. The class is never part
 /// of it; the municipality is the one whose villages the student was offered.
