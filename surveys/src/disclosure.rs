@@ -98,6 +98,24 @@ impl SuppressionThreshold {
     pub fn allows(self, valid_respondents: u64) -> bool {
         valid_respondents >= u64::from(self.0)
     }
+
+    /// Whether a share may be shown as far as its own counts go (rules 2 and 3):
+    /// at least `k` answered the item, and in a group of fewer than `2k` answers
+    /// at least [`FEWEST_DIFFERENT_ANSWERS`] students are on each side of the
+    /// indicator's rule.
+    ///
+    /// The second half is the small-complement rule. "0 %" or "100 %" of a small
+    /// group tells everyone who knows a member that member's answer, and "1 of 14"
+    /// lets that one student read off everybody else's. From `2k` answers a
+    /// unanimous share describes a group too large to point at anyone, so it is
+    /// shown: "nobody of the 40 uses cannabis" is the news a community wants.
+    ///
+    /// Whether the share can be worked out from other released figures (rule 4)
+    /// is not a property of one share; [`suppress`] decides that over the whole wave.
+    pub fn allows_share(self, share: Share) -> bool {
+        let k = u64::from(self.0);
+        share.denominator() >= k && !answers_too_alike(share, k)
+    }
 }
 
 impl Default for SuppressionThreshold {
@@ -292,7 +310,6 @@ where
     let ids: Vec<&G> = tabulation.groups.keys().collect();
     let counts: Vec<&GroupCounts<I>> = tabulation.groups.values().collect();
     let sums = checked_sums(tabulation, &ids, &counts)?;
-    let k_answers = u64::from(k.get());
 
     let respondents: Vec<u64> = counts.iter().map(|c| c.respondents).collect();
     let mut group_hidden: Vec<Option<SuppressionReason>> = respondents
@@ -316,7 +333,7 @@ where
                 .iter()
                 .map(|c| c.indicators.get(indicator).copied())
                 .collect();
-            indicator_pattern(&sums, &shares, &group_hidden, k_answers)
+            indicator_pattern(&sums, &shares, &group_hidden, k)
         })
         .collect();
     share_patterns_of_one_item(&counts, &indicators, &mut patterns);
@@ -355,19 +372,14 @@ fn answers_too_alike(share: Share, k_answers: u64) -> bool {
         && share.numerator().min(share.complement()) < FEWEST_DIFFERENT_ANSWERS
 }
 
-/// Whether a share (of a group, or of suppressed children taken together) could
-/// be shown under rules 2 and 3.
-fn share_may_be_shown(share: Share, k_answers: u64) -> bool {
-    share.denominator() >= k_answers && !answers_too_alike(share, k_answers)
-}
-
 /// Rules 2–4 for one indicator, on top of the groups already suppressed.
 fn indicator_pattern(
     sums: &[Sum],
     shares: &[Option<Share>],
     group_hidden: &[Option<SuppressionReason>],
-    k_answers: u64,
+    k: SuppressionThreshold,
 ) -> Vec<Option<SuppressionReason>> {
+    let k_answers = u64::from(k.get());
     let mut hidden: Vec<Option<SuppressionReason>> = shares
         .iter()
         .zip(group_hidden)
@@ -404,7 +416,7 @@ fn indicator_pattern(
                         a.saturating_add(s.denominator()),
                     )
                 });
-        Share::new(yes, all).is_ok_and(|s| share_may_be_shown(s, k_answers))
+        Share::new(yes, all).is_ok_and(|s| k.allows_share(s))
     });
     hidden
 }

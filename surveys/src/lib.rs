@@ -11,6 +11,7 @@ pub mod questionnaire;
 pub mod standard;
 pub mod statistics;
 pub mod validity;
+pub mod wave;
 
 pub use class_code::{ClassCode, ClassCodeError};
 pub use disclosure::{
@@ -27,3 +28,7 @@ pub use statistics::{
     Change, Comparison, Difference, Interval, Share, ShareError, Standing, Trend,
 };
 pub use validity::{ValidityFlag, ValidityFlags};
+pub use wave::{
+    Breakdown, Exclusions, Gender, Group, MunicipalityId, Place, Residence, SchoolId,
+    SurveyResponse, VillageId, WaveError, WaveResults, compute_wave,
+};

@@ -3,8 +3,14 @@
 //! It runs at submission; the flags are stored with the response so that excluded
 //! responses can be counted and reported per wave, never silently dropped. The
 //! caller measures how long the survey took; this crate never reads a clock.
+//!
+//! Flags are stored as a number ([`ValidityFlags::bits`]) and travel in JSON by
+//! their stable keys: a flag as `"too_fast"`, a set of flags as
+//! `["fictitious_drug", "too_fast"]`. An unknown key is refused, never read as clean.
 
 use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
 use crate::questionnaire::{Answers, ItemKind, Questionnaire};
 
@@ -115,6 +121,33 @@ impl FromIterator<ValidityFlag> for ValidityFlags {
             set.insert(flag);
         }
         set
+    }
+}
+
+impl Serialize for ValidityFlag {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for ValidityFlag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        ValidityFlag::from_key(&key)
+            .ok_or_else(|| de::Error::custom(format!("`{key}` is not a validity flag")))
+    }
+}
+
+impl Serialize for ValidityFlags {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for ValidityFlags {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let flags = Vec::<ValidityFlag>::deserialize(deserializer)?;
+        Ok(flags.into_iter().collect())
     }
 }
 

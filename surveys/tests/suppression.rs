@@ -18,6 +18,8 @@
 //! It does not look at bounds (a hidden village has at most as many respondents as
 //! the municipality minus the released villages).
 
+mod common;
+
 use proptest::prelude::*;
 use surveys::{
     GroupCounts, Partition, Release, Share, SuppressionReason, SuppressionThreshold, Tabulation,
@@ -184,6 +186,21 @@ fn nobody_drinking_in_a_large_group_is_a_result_worth_showing() {
 }
 
 #[test]
+fn the_share_rule_needs_k_answers_and_three_on_each_side_below_two_k() {
+    let k = SuppressionThreshold::DEFAULT;
+    let rule = |yes, answered| k.allows_share(Share::new(yes, answered).expect("a share"));
+    assert!(!rule(5, 9), "fewer than k answered");
+    assert!(!rule(0, 14), "0 % of a small group");
+    assert!(!rule(14, 14), "100 % of a small group");
+    assert!(!rule(2, 19), "two on one side of 19");
+    assert!(!rule(17, 19), "two on the other side of 19");
+    assert!(rule(3, 19));
+    assert!(rule(16, 19));
+    assert!(rule(0, 20), "from 2k a unanimous share is shown");
+    assert!(rule(20, 20));
+}
+
+#[test]
 fn a_share_with_fewer_than_k_answers_is_suppressed_in_a_large_group() {
     let mut t = municipality(&[("A", 30, 3), ("B", 40, 10), ("C", 50, 10)]);
     // Only 8 in A answered the item (the rest were routed past it).
@@ -347,95 +364,11 @@ fn region() -> impl Strategy<Value = Region> {
         })
 }
 
-/// Exact fractions for the checker's own elimination.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Fraction {
-    num: i128,
-    den: i128,
-}
-
-impl Fraction {
-    fn new(num: i128, den: i128) -> Fraction {
-        let g = gcd(num, den).max(1);
-        let sign = if den < 0 { -1 } else { 1 };
-        Fraction {
-            num: sign * num / g,
-            den: sign * den / g,
-        }
-    }
-    fn is_zero(self) -> bool {
-        self.num == 0
-    }
-    fn minus_times(self, factor: Fraction, other: Fraction) -> Fraction {
-        // self − factor·other
-        Fraction::new(
-            self.num * factor.den * other.den - factor.num * other.num * self.den,
-            self.den * factor.den * other.den,
-        )
-    }
-    fn divided_by(self, other: Fraction) -> Fraction {
-        Fraction::new(self.num * other.den, self.den * other.num)
-    }
-}
-
-fn gcd(a: i128, b: i128) -> i128 {
-    if b == 0 { a.abs() } else { gcd(b, a % b) }
-}
-
-fn rank(mut rows: Vec<Vec<Fraction>>) -> usize {
-    let columns = rows.first().map_or(0, Vec::len);
-    let mut rank = 0;
-    for col in 0..columns {
-        let Some(p) = (rank..rows.len()).find(|&r| !rows[r][col].is_zero()) else {
-            continue;
-        };
-        rows.swap(rank, p);
-        let (above, below) = rows.split_at_mut(rank + 1);
-        let pivot = &above[rank];
-        for row in below {
-            let factor = row[col].divided_by(pivot[col]);
-            for (cell, p) in row.iter_mut().zip(pivot) {
-                *cell = cell.minus_times(factor, *p);
-            }
-        }
-        rank += 1;
-    }
-    rank
-}
-
 /// Hidden groups whose count follows exactly from the partition sums once the
 /// groups outside `hidden` are known.
 fn derivable(t: &Tabulation<String, usize>, hidden: &[&String]) -> Vec<String> {
-    let column = |g: &String| hidden.iter().position(|h| *h == g);
-    let equations: Vec<Vec<Fraction>> = t
-        .partitions
-        .iter()
-        .map(|p| {
-            let mut row = vec![Fraction::new(0, 1); hidden.len()];
-            if let Some(c) = column(&p.parent) {
-                row[c] = Fraction::new(1, 1);
-            }
-            for child in &p.children {
-                if let Some(c) = column(child) {
-                    row[c] = Fraction::new(-1, 1);
-                }
-            }
-            row
-        })
-        .collect();
-    let base = rank(equations.clone());
-    hidden
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            let mut with_unit = equations.clone();
-            let mut unit = vec![Fraction::new(0, 1); hidden.len()];
-            unit[*i] = Fraction::new(1, 1);
-            with_unit.push(unit);
-            rank(with_unit) == base
-        })
-        .map(|(_, g)| (*g).clone())
-        .collect()
+    let hidden: Vec<String> = hidden.iter().map(|g| (*g).clone()).collect();
+    common::derivation::derivable(&t.partitions, &hidden)
 }
 
 fn too_alike(s: Share, k: u64) -> bool {

@@ -215,3 +215,26 @@ fn flag_keys_are_stable() {
         .collect();
     assert_eq!(two.to_string(), "fictitious_drug,too_fast");
 }
+
+#[test]
+fn flags_travel_in_json_by_their_keys() {
+    let two: ValidityFlags = [ValidityFlag::TooFast, ValidityFlag::FictitiousDrug]
+        .into_iter()
+        .collect();
+    let json = serde_json::to_string(&two).expect("flags serialise");
+    assert_eq!(json, r#"["fictitious_drug","too_fast"]"#);
+    let back: ValidityFlags = serde_json::from_str(&json).expect("flags read back");
+    assert_eq!(back, two);
+    let clean: ValidityFlags = serde_json::from_str("[]").expect("no flags read back");
+    assert!(clean.is_clean());
+    assert_eq!(
+        serde_json::to_string(&ValidityFlag::AgeForSchoolYear).expect("a flag serialises"),
+        r#""age_for_school_year""#
+    );
+}
+
+#[test]
+fn an_unknown_flag_key_in_json_is_refused() {
+    assert!(serde_json::from_str::<ValidityFlags>(r#"["too_fast","too_slow"]"#).is_err());
+    assert!(serde_json::from_str::<ValidityFlag>(r#""TooFast""#).is_err());
+}

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod derivation;
+
 use surveys::{Answers, ItemKey, Problem, Questionnaire};
 
 pub const MINI: &str = include_str!("../fixtures/mini.toml");
