@@ -10,6 +10,7 @@ pub mod indicator;
 pub mod questionnaire;
 pub mod standard;
 pub mod statistics;
+pub mod synthetic;
 pub mod validity;
 pub mod wave;
 
