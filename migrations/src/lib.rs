@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_core_model;
 mod m0002_survey_flow;
 mod m0003_login_throttle;
+mod m0004_wave_results;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_core_model::Migration),
             Box::new(m0002_survey_flow::Migration),
             Box::new(m0003_login_throttle::Migration),
+            Box::new(m0004_wave_results::Migration),
         ]
     }
 }

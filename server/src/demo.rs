@@ -175,3 +175,78 @@ pub async fn open_codes(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Str
     }
     Ok(lines)
 }
+
+/// The region as stored, in the shape the synthetic answers are drawn for:
+/// each municipality's villages (the first, the main village, weighs most) and
+/// every school with an equal share of the students.
+pub async fn synthetic_region(
+    db: &impl ConnectionTrait,
+) -> Result<surveys::synthetic::SyntheticRegion, DbErr> {
+    use sea_orm::QueryOrder;
+    use surveys::synthetic::{SyntheticMunicipality, SyntheticRegion, SyntheticSchool};
+    use surveys::{MunicipalityId, SchoolId};
+    let villages = village::Entity::find()
+        .order_by_asc(village::Column::Id)
+        .all(db)
+        .await?;
+    let municipalities = municipality::Entity::find()
+        .order_by_asc(municipality::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| SyntheticMunicipality {
+            id: MunicipalityId(i64::from(m.id)),
+            villages: villages
+                .iter()
+                .filter(|v| v.municipality_id == m.id)
+                .enumerate()
+                .map(|(index, v)| (v.id, if index == 0 { 6 } else { 2 }))
+                .collect(),
+        })
+        .collect();
+    let schools = school::Entity::find()
+        .order_by_asc(school::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| SyntheticSchool {
+            id: SchoolId(i64::from(s.id)),
+            municipality: MunicipalityId(i64::from(s.municipality_id)),
+            weight: 1,
+        })
+        .collect();
+    Ok(SyntheticRegion {
+        municipalities,
+        schools,
+    })
+}
+
+/// Stores synthetic responses for a wave, as submissions would (random ids, no
+/// class, no time), in batches within one transaction.
+pub async fn insert_responses(
+    db: &DatabaseConnection,
+    wave_id: i32,
+    responses: &[surveys::SurveyResponse],
+) -> Result<(), DbErr> {
+    use crate::entities::response;
+    let txn = db.begin().await?;
+    for batch in responses.chunks(500) {
+        let rows = batch
+            .iter()
+            .map(|r| {
+                let answers = serde_json::to_string(&r.answers)
+                    .map_err(|error| DbErr::Custom(format!("answers: {error}")))?;
+                Ok(response::ActiveModel {
+                    id: Set(uuid::Uuid::new_v4().to_string()),
+                    wave_id: Set(wave_id),
+                    school_id: Set(i32::try_from(r.school.0).unwrap_or(i32::MAX)),
+                    school_year: Set(i16::from(r.school_year)),
+                    answers: Set(answers),
+                    validity_flags: Set(i32::try_from(r.validity.bits()).unwrap_or(i32::MAX)),
+                })
+            })
+            .collect::<Result<Vec<_>, DbErr>>()?;
+        response::Entity::insert_many(rows).exec(&txn).await?;
+    }
+    txn.commit().await
+}

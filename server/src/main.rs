@@ -1,20 +1,10 @@
-#![recursion_limit = "256"]
 //! Peiling's server binary: `serve` (the default) runs the web application,
 //! `migrate` brings a database up to the current schema.
 
-mod auth;
-mod config;
-mod db;
-mod demo;
-mod entities;
-mod routes;
-mod secrets;
-mod survey;
-mod telemetry;
-
 use clap::{Parser, Subcommand};
 
-use crate::config::{DatabaseArgs, ServeArgs};
+use server::config::{DatabaseArgs, ServeArgs};
+use server::{auth, db, results, routes, survey, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -41,6 +31,11 @@ enum Command {
     Codes(survey::codes::CodesArgs),
     /// Create a staff account (the first region coordinator, for one).
     CreateUser(auth::users::CreateUserArgs),
+    /// Compute a wave's results now (while it runs, or after a correction),
+    /// replacing earlier ones.
+    Results(results::WaveArgs),
+    /// Close a wave to answers and compute its results.
+    CloseWave(results::WaveArgs),
 }
 
 #[tokio::main]
@@ -54,6 +49,12 @@ async fn main() -> std::process::ExitCode {
         }),
         Some(Command::Codes(args)) => survey::codes::print_sheet(&cli.database, args).await,
         Some(Command::CreateUser(args)) => auth::users::create(&cli.database, args).await,
+        Some(Command::Results(args)) => {
+            results::run_command(&cli.database, cli.serve.suppression_k, args, false).await
+        }
+        Some(Command::CloseWave(args)) => {
+            results::run_command(&cli.database, cli.serve.suppression_k, args, true).await
+        }
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

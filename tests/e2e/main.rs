@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod crash;
 mod home;
+mod results;
 mod schema;
 mod staff;
 mod survey;

@@ -35,6 +35,8 @@ async fn the_first_start_creates_the_core_model(backend: Backend) {
         "app_user",
         "session",
         "audit_log",
+        "wave_result",
+        "wave_figure",
     ] {
         assert!(
             !column_names(&app, table).await.is_empty(),

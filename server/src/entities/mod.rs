@@ -2,6 +2,7 @@
 //! `migrations` crate; these mirror it for typed queries.
 
 pub mod app_user;
+pub mod audit_log;
 pub mod class_code;
 pub mod login_throttle;
 pub mod municipality;
@@ -13,3 +14,5 @@ pub mod submission_receipt;
 pub mod survey_draft;
 pub mod survey_wave;
 pub mod village;
+pub mod wave_figure;
+pub mod wave_result;

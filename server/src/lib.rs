@@ -1,0 +1,15 @@
+#![recursion_limit = "256"]
+//! Peiling's server: configuration, database, authentication, the routes that
+//! are not pages, the survey's answering flow, the materialised wave results,
+//! and the command-line tasks the `server` binary runs.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod results;
+pub mod routes;
+pub mod secrets;
+pub mod survey;
+pub mod telemetry;
