@@ -332,6 +332,74 @@ async fn the_json_submission_is_stored_once_and_explains_refusals(backend: Backe
     assert_eq!(count(&app.database, RESPONSES).await, 1);
 }
 
+/// Responses, drafts, and submissions counted on the class code.
+async fn unchanged(app: &TestApp) -> (i64, i64, i64) {
+    (
+        count(&app.database, RESPONSES).await,
+        count(&app.database, DRAFTS).await,
+        count(&app.database, USED).await,
+    )
+}
+
+async fn submissions_refused_at_the_last_step_change_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    start(&app, "nl").await;
+    let before = unchanged(&app).await;
+    assert_eq!(before, (0, 1, 0));
+    let body = json!({"submission_id": "late-0123456789abcd", "answers": {"age": 13}});
+
+    // Not JSON, or far too large: the API says so with its key.
+    let form = app
+        .http
+        .post(app.url("/survey/api/submissions"))
+        .form(&[("submission_id", "late-0123456789abcd")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        form.json::<Value>().await.unwrap()["error"],
+        "request.malformed"
+    );
+    let huge =
+        json!({"submission_id": "late-0123456789abcd", "answers": {}, "pad": "x".repeat(1 << 20)});
+    let oversized = post_json(&app, &huge.to_string()).await;
+    assert_eq!(oversized.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(unchanged(&app).await, before);
+
+    // The class filled up while this student was answering.
+    app.arrange("UPDATE class_code SET used_count = expected_size + 100")
+        .await;
+    let full = post_json(&app, &body.to_string()).await;
+    assert_eq!(full.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        full.json::<Value>().await.unwrap()["error"],
+        "class_code.class_full"
+    );
+    app.arrange("UPDATE class_code SET used_count = 0").await;
+
+    // The wave closed while this student was answering: in the API and the form.
+    app.arrange("UPDATE survey_wave SET status = 'closed'")
+        .await;
+    let closed = post_json(&app, &body.to_string()).await;
+    assert_eq!(closed.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        closed.json::<Value>().await.unwrap()["error"],
+        "wave.closed"
+    );
+    let review = app.get("/survey/review").await.text().await.unwrap();
+    let id = hidden(&review, "submission_id");
+    let page = app
+        .post_form(
+            "/survey/submit",
+            &[("submission_id", id.as_str()), ("lang", "nl")],
+        )
+        .await;
+    assert_eq!(page.status(), StatusCode::CONFLICT);
+    assert!(page.text().await.unwrap().contains("gesloten"));
+    assert_eq!(unchanged(&app).await, before);
+}
+
 async fn a_fictitious_drug_is_flagged_at_submission(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     start(&app, "nl").await;
@@ -350,5 +418,6 @@ crate::on_both_databases!(
     a_refused_page_keeps_the_input_and_saves_nothing,
     changing_an_earlier_answer_drops_stale_follow_ups,
     the_json_submission_is_stored_once_and_explains_refusals,
+    submissions_refused_at_the_last_step_change_nothing,
     a_fictitious_drug_is_flagged_at_submission,
 );

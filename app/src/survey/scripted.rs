@@ -191,6 +191,7 @@ pub fn ScriptedForm(view: ScriptedView) -> impl IntoView {
             data-offline=text(SurveyText::Offline)
             data-expired=text(SurveyText::DraftExpired)
             data-class-full=text(SurveyText::ClassFull)
+            data-wave-closed=text(SurveyText::WaveClosed)
             data-bad-request=text(SurveyText::BadRequest)>
             <p class="progress" hidden data-progress-line>
                 <span aria-live="polite"></span>

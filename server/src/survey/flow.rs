@@ -476,6 +476,7 @@ enum SubmitFailure {
     NoDraft,
     Invalid(Vec<AnswerError>),
     ClassFull,
+    WaveClosed,
     Database(DbErr),
 }
 
@@ -534,6 +535,7 @@ async fn submit_answers(
         }),
         Ok(Stored::AlreadyReceived) => Ok(Submitted::AlreadyReceived),
         Err(SubmitRefusal::ClassFull) => Err(SubmitFailure::ClassFull),
+        Err(SubmitRefusal::WaveClosed) => Err(SubmitFailure::WaveClosed),
     }
 }
 
@@ -594,6 +596,10 @@ async fn submit_form(
         }
         Err(SubmitFailure::ClassFull) => {
             let text = SurveyText::ClassFull;
+            return refusal(StatusCode::CONFLICT, lang, text, text);
+        }
+        Err(SubmitFailure::WaveClosed) => {
+            let text = SurveyText::WaveClosed;
             return refusal(StatusCode::CONFLICT, lang, text, text);
         }
         Err(SubmitFailure::Database(error)) => return unavailable(lang, error),
@@ -716,6 +722,9 @@ async fn submit_json(
             }
             Err(SubmitFailure::ClassFull) => {
                 return json_error(StatusCode::CONFLICT, "class_code.class_full");
+            }
+            Err(SubmitFailure::WaveClosed) => {
+                return json_error(StatusCode::CONFLICT, "wave.closed");
             }
             Err(SubmitFailure::Invalid(errors)) => {
                 let reply = SubmitReply {

@@ -2,13 +2,13 @@
 //! nothing that links the response to the student, the class or the moment.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, QuerySelect, Set, TransactionTrait,
     sea_query::{Expr, ExprTrait, Query},
 };
 
 use super::codes::submission_limit;
-use crate::entities::{class_code, response, submission_receipt, survey_draft};
+use crate::entities::{class_code, response, submission_receipt, survey_draft, survey_wave};
 use crate::secrets;
 
 /// The id a browser generates for one submission; retries carry the same id.
@@ -54,6 +54,9 @@ pub enum Stored {
 #[derive(Debug, PartialEq, Eq)]
 pub enum SubmitRefusal {
     ClassFull,
+    /// The wave closed while the student was answering: its figures may
+    /// already be computed, and no answer may change them afterwards.
+    WaveClosed,
 }
 
 pub async fn store(
@@ -81,6 +84,22 @@ pub async fn store(
         } else {
             Err(error)
         };
+    }
+
+    // Only while the wave is open. On PostgreSQL the row is held until commit,
+    // so closing the wave waits for submissions under way (SQLite writes one
+    // transaction at a time anyway).
+    let mut wave = survey_wave::Entity::find_by_id(draft.wave_id);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        wave = wave.lock_shared();
+    }
+    if wave
+        .one(&txn)
+        .await?
+        .is_none_or(|wave| wave.status != "open")
+    {
+        txn.rollback().await?;
+        return Ok(Err(SubmitRefusal::WaveClosed));
     }
 
     // Count the submission for the class, unless the class is already full.

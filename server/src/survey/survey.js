@@ -512,6 +512,7 @@
     var messages = {
       "draft.expired": texts.expired,
       "class_code.class_full": texts.classFull,
+      "wave.closed": texts.waveClosed,
     };
     status.textContent = messages[reply && reply.error] || texts.badRequest;
   }
