@@ -321,3 +321,96 @@ async fn answers_survive_a_dropped_connection_and_are_stored_once_it_returns() {
     assert_eq!(stored_answers(&app).await, given);
     browser.close().await;
 }
+
+/// Whether the page fits the window's width without scrolling sideways.
+async fn fits_the_width(c: &Client) -> bool {
+    let fits = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    fits == serde_json::json!(true)
+}
+
+async fn active(c: &Client, script: &str) -> Value {
+    c.execute(
+        &format!("const e = document.activeElement; return {script};"),
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_survey_works_by_keyboard_alone_on_a_narrow_phone_screen() {
+    const TAB: &str = "\u{E004}";
+    const SPACE: &str = "\u{E00D}";
+    const ENTER: &str = "\u{E007}";
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(360, 780).await.unwrap();
+    enter(&browser, &app, "nl").await;
+    browser
+        .wait_for_text("[data-progress-line]", "Deel 1 van")
+        .await;
+    assert!(fits_the_width(c).await, "no sideways scrolling at 360 px");
+
+    // The page's heading has the focus; the first answer is one Tab away.
+    assert_eq!(active(c, "e.tagName").await, "H1");
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(TAB)
+        .await
+        .unwrap();
+    assert_eq!(active(c, "e.id").await, "q-school_year-1");
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(SPACE)
+        .await
+        .unwrap();
+    assert_eq!(active(c, "e.checked").await, true);
+    let outline = active(c, "getComputedStyle(e).outlineStyle").await;
+    assert_ne!(outline, "none", "the focus is visible");
+
+    // Tab on to "next" and press Enter: the next part, by keyboard alone.
+    for _ in 0..40 {
+        if active(c, "e.dataset.nav || ''").await == "next" {
+            break;
+        }
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(TAB)
+            .await
+            .unwrap();
+    }
+    assert_eq!(active(c, "e.dataset.nav").await, "next");
+    let outline = active(c, "getComputedStyle(e).outlineStyle").await;
+    assert_ne!(outline, "none", "the focused button shows it");
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(ENTER)
+        .await
+        .unwrap();
+    browser
+        .wait_for_text(&format!("{SHOWN_PAGE} h1"), "Alcohol")
+        .await;
+    browser
+        .wait_for_text("[data-progress-line]", "Deel 2 van")
+        .await;
+    assert!(fits_the_width(c).await);
+
+    // The plain forms fit the phone too.
+    c.goto(&app.url("/survey/section/background"))
+        .await
+        .unwrap();
+    browser.wait_for_text("h1", "Over jou").await;
+    assert!(fits_the_width(c).await, "the plain form fits at 360 px");
+    browser.close().await;
+}
