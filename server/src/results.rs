@@ -9,6 +9,7 @@
 //! transaction and leaves an entry in the audit log.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -59,63 +60,94 @@ impl Computed {
     }
 }
 
+/// Response ids are random (UUIDs): these ranges of their first character
+/// split a wave into parts of about equal size, and together cover every id.
+const ID_RANGES: [(Option<&str>, Option<&str>); 4] = [
+    (None, Some("4")),
+    (Some("4"), Some("8")),
+    (Some("8"), Some("c")),
+    (Some("c"), None),
+];
+
+type Row = (i32, i16, String, i32);
+
 /// The wave's responses as the figures need them: its school's municipality,
-/// school year, answers and validity flags — nothing else is read.
+/// school year, answers and validity flags — nothing else is read. The parts of
+/// the wave are read over separate connections at once, and each is parsed
+/// while the others are still arriving.
 async fn read_responses(
     db: &DatabaseConnection,
     wave: i32,
 ) -> Result<Vec<SurveyResponse>, ResultsError> {
-    let municipality_of: HashMap<i32, i32> = school::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|school| (school.id, school.municipality_id))
-        .collect();
-    let rows: Vec<(i32, i16, String, i32)> = response::Entity::find()
-        .select_only()
-        .column(response::Column::SchoolId)
-        .column(response::Column::SchoolYear)
-        .column(response::Column::Answers)
-        .column(response::Column::ValidityFlags)
-        .filter(response::Column::WaveId.eq(wave))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let damaged = |reason: String| ResultsError::DamagedResponse { wave, reason };
-    // Reading the answers is most of the work: both halves at once.
-    let parse = |rows: &[(i32, i16, String, i32)]| -> Result<Vec<SurveyResponse>, ResultsError> {
-        rows.iter()
-            .map(|(school, year, answers, flags)| {
-                let municipality = municipality_of
-                    .get(school)
-                    .ok_or_else(|| damaged(format!("unknown school {school}")))?;
-                let answers: Answers = serde_json::from_str(answers)
-                    .map_err(|error| damaged(format!("answers: {error}")))?;
-                let validity = u32::try_from(*flags)
-                    .ok()
-                    .and_then(|bits| ValidityFlags::from_bits(bits).ok())
-                    .ok_or_else(|| damaged(format!("validity flags {flags}")))?;
-                let school_year =
-                    u8::try_from(*year).map_err(|_| damaged(format!("school year {year}")))?;
-                Ok(SurveyResponse {
-                    municipality: MunicipalityId(i64::from(*municipality)),
-                    school: SchoolId(i64::from(*school)),
-                    school_year,
-                    answers,
-                    validity,
-                })
-            })
-            .collect()
-    };
-    let (first, second) = rows.split_at(rows.len() / 2);
-    let (first, second) = std::thread::scope(|scope| {
-        let first = scope.spawn(|| parse(first));
-        let second = parse(second);
-        (first.join(), second)
+    let municipality_of: Arc<HashMap<i32, i32>> = Arc::new(
+        school::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|school| (school.id, school.municipality_id))
+            .collect(),
+    );
+    let parts = ID_RANGES.map(|(from, to)| {
+        let db = db.clone();
+        let municipality_of = municipality_of.clone();
+        tokio::spawn(async move {
+            let mut query = response::Entity::find()
+                .select_only()
+                .column(response::Column::SchoolId)
+                .column(response::Column::SchoolYear)
+                .column(response::Column::Answers)
+                .column(response::Column::ValidityFlags)
+                .filter(response::Column::WaveId.eq(wave));
+            if let Some(from) = from {
+                query = query.filter(response::Column::Id.gte(from));
+            }
+            if let Some(to) = to {
+                query = query.filter(response::Column::Id.lt(to));
+            }
+            let rows: Vec<Row> = query.into_tuple().all(&db).await?;
+            tokio::task::spawn_blocking(move || parse(wave, &municipality_of, &rows))
+                .await
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+        })
     });
-    let mut responses = first.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    responses.extend(second?);
+    let mut responses = Vec::new();
+    for part in parts {
+        let part = part
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))?;
+        responses.extend(part);
+    }
     Ok(responses)
+}
+
+fn parse(
+    wave: i32,
+    municipality_of: &HashMap<i32, i32>,
+    rows: &[Row],
+) -> Result<Vec<SurveyResponse>, ResultsError> {
+    let damaged = |reason: String| ResultsError::DamagedResponse { wave, reason };
+    rows.iter()
+        .map(|(school, year, answers, flags)| {
+            let municipality = municipality_of
+                .get(school)
+                .ok_or_else(|| damaged(format!("unknown school {school}")))?;
+            let answers: Answers = serde_json::from_str(answers)
+                .map_err(|error| damaged(format!("answers: {error}")))?;
+            let validity = u32::try_from(*flags)
+                .ok()
+                .and_then(|bits| ValidityFlags::from_bits(bits).ok())
+                .ok_or_else(|| damaged(format!("validity flags {flags}")))?;
+            let school_year =
+                u8::try_from(*year).map_err(|_| damaged(format!("school year {year}")))?;
+            Ok(SurveyResponse {
+                municipality: MunicipalityId(i64::from(*municipality)),
+                school: SchoolId(i64::from(*school)),
+                school_year,
+                answers,
+                validity,
+            })
+        })
+        .collect()
 }
 
 async fn find_wave(
