@@ -13,9 +13,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use surveys::{
     Answers, MunicipalityId, Questionnaire, SchoolId, SuppressionThreshold, SurveyResponse,
@@ -60,14 +61,57 @@ impl Computed {
     }
 }
 
-/// Response ids are random (UUIDs): these ranges of their first character
-/// split a wave into parts of about equal size, and together cover every id.
+/// How a wave's responses are split to be read over several connections.
+#[derive(Clone, Copy)]
+enum Part {
+    /// Responses whose id lies in a range. Ids are random UUIDs, so ranges of
+    /// their first character make parts of about equal size that together
+    /// cover every id. `scan_table`: walk the table in id order (SQLite keeps
+    /// responses in id order) instead of going through the wave index.
+    Ids {
+        from: Option<&'static str>,
+        to: Option<&'static str>,
+        scan_table: bool,
+    },
+    /// The whole wave at once, through the wave index.
+    Whole,
+}
+
 const ID_RANGES: [(Option<&str>, Option<&str>); 4] = [
     (None, Some("4")),
     (Some("4"), Some("8")),
     (Some("8"), Some("c")),
     (Some("c"), None),
 ];
+
+/// The parts a wave is read in on this database.
+async fn parts(db: &DatabaseConnection, wave: i32) -> Result<Vec<Part>, DbErr> {
+    let ranges = |scan_table| {
+        ID_RANGES
+            .map(|(from, to)| Part::Ids {
+                from,
+                to,
+                scan_table,
+            })
+            .to_vec()
+    };
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(ranges(false));
+    }
+    // In SQLite, looking each response up from the index costs more than
+    // reading past other waves' responses — as long as this wave is a good
+    // part of the table. Otherwise one pass through the index.
+    let in_wave = response::Entity::find()
+        .filter(response::Column::WaveId.eq(wave))
+        .count(db)
+        .await?;
+    let in_table = response::Entity::find().count(db).await?;
+    Ok(if in_wave.saturating_mul(4) >= in_table {
+        ranges(true)
+    } else {
+        vec![Part::Whole]
+    })
+}
 
 type Row = (i32, i16, String, i32);
 
@@ -87,29 +131,47 @@ async fn read_responses(
             .map(|school| (school.id, school.municipality_id))
             .collect(),
     );
-    let parts = ID_RANGES.map(|(from, to)| {
-        let db = db.clone();
-        let municipality_of = municipality_of.clone();
-        tokio::spawn(async move {
-            let mut query = response::Entity::find()
-                .select_only()
-                .column(response::Column::SchoolId)
-                .column(response::Column::SchoolYear)
-                .column(response::Column::Answers)
-                .column(response::Column::ValidityFlags)
-                .filter(response::Column::WaveId.eq(wave));
-            if let Some(from) = from {
-                query = query.filter(response::Column::Id.gte(from));
-            }
-            if let Some(to) = to {
-                query = query.filter(response::Column::Id.lt(to));
-            }
-            let rows: Vec<Row> = query.into_tuple().all(&db).await?;
-            tokio::task::spawn_blocking(move || parse(wave, &municipality_of, &rows))
-                .await
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+    let parts = parts(db, wave)
+        .await?
+        .into_iter()
+        .map(|part| {
+            let db = db.clone();
+            let municipality_of = municipality_of.clone();
+            tokio::spawn(async move {
+                let mut query = response::Entity::find()
+                    .select_only()
+                    .column(response::Column::SchoolId)
+                    .column(response::Column::SchoolYear)
+                    .column(response::Column::Answers)
+                    .column(response::Column::ValidityFlags);
+                match part {
+                    Part::Ids {
+                        from,
+                        to,
+                        scan_table,
+                    } => {
+                        query = if scan_table {
+                            // `+` keeps SQLite from choosing the wave index.
+                            query.filter(Expr::cust_with_values("+wave_id = ?", [wave]))
+                        } else {
+                            query.filter(response::Column::WaveId.eq(wave))
+                        };
+                        if let Some(from) = from {
+                            query = query.filter(response::Column::Id.gte(from));
+                        }
+                        if let Some(to) = to {
+                            query = query.filter(response::Column::Id.lt(to));
+                        }
+                    }
+                    Part::Whole => query = query.filter(response::Column::WaveId.eq(wave)),
+                }
+                let rows: Vec<Row> = query.into_tuple().all(&db).await?;
+                tokio::task::spawn_blocking(move || parse(wave, &municipality_of, &rows))
+                    .await
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+            })
         })
-    });
+        .collect::<Vec<_>>();
     let mut responses = Vec::new();
     for part in parts {
         let part = part
