@@ -7,6 +7,7 @@ mod m0001_core_model;
 mod m0002_survey_flow;
 mod m0003_login_throttle;
 mod m0004_wave_results;
+mod m0005_administration;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_survey_flow::Migration),
             Box::new(m0003_login_throttle::Migration),
             Box::new(m0004_wave_results::Migration),
+            Box::new(m0005_administration::Migration),
         ]
     }
 }

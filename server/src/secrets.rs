@@ -37,6 +37,11 @@ pub fn token_from_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<
         })
 }
 
+/// Compares two secrets in time that depends only on their lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 fn to_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes
@@ -57,6 +62,13 @@ mod tests {
         let b = random_token();
         assert_eq!(a.len(), 64);
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn secrets_compare_equal_only_when_identical() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Staff accounts: roles, passwords, sessions and the login pages.
 
+pub mod authz;
 pub mod password;
 pub mod role;
 pub mod routes;

@@ -3,7 +3,7 @@
 
 use app::document;
 use app::i18n::{Lang, Text};
-use app::staff::{LoginForm, StaffHome};
+use app::staff::LoginForm;
 use std::net::SocketAddr;
 
 use axum::{
@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
-use super::{password, role::Role, session, throttle};
+use super::{password, session, throttle};
 use crate::entities::app_user;
 use crate::routes::AppState;
 
@@ -25,7 +25,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(log_in))
         .route("/logout", post(log_out))
-        .route("/staff", get(staff_home))
 }
 
 fn login_form(status: StatusCode, lang: Lang, problem: Option<Text>, email: String) -> Response {
@@ -131,9 +130,35 @@ async fn log_in(
     }
 }
 
-async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(error) = session::end(&state.db, &headers).await {
-        return unavailable(error);
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Ends the session. The form must carry the session's token, so another site
+/// cannot sign anybody out.
+async fn log_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<LogoutForm>, FormRejection>,
+) -> Response {
+    let live = match session::current(&state.db, &headers).await {
+        Ok(live) => live,
+        Err(error) => return unavailable(error),
+    };
+    if let Some(live) = live {
+        let token = form.map(|Form(f)| f.csrf).unwrap_or_default();
+        if !crate::secrets::constant_time_eq(token.as_bytes(), live.csrf_token.as_bytes()) {
+            return (
+                StatusCode::FORBIDDEN,
+                "Dit formulier is verlopen. / This form has expired.",
+            )
+                .into_response();
+        }
+        if let Err(error) = session::end(&state.db, &headers).await {
+            return unavailable(error);
+        }
     }
     (
         [(
@@ -143,27 +168,6 @@ async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Response 
         Redirect::to("/"),
     )
         .into_response()
-}
-
-async fn staff_home(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let lang = Lang::from_headers(&headers);
-    let user = match session::user(&state.db, &headers).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(error) => return unavailable(error),
-    };
-    let role = Role::from_key(&user.role).map_or(Text::SignedInAs, Role::label);
-    let name = user.display_name;
-    let html = document::render(
-        lang.code(),
-        "ltr",
-        lang.text(Text::StaffWelcome),
-        "staff",
-        move || {
-            view! { <StaffHome lang name role/> }
-        },
-    );
-    Html(html).into_response()
 }
 
 fn unavailable(error: sea_orm::DbErr) -> Response {

@@ -48,6 +48,18 @@ pub async fn user(
     db: &DatabaseConnection,
     headers: &HeaderMap,
 ) -> Result<Option<app_user::Model>, DbErr> {
+    Ok(current(db, headers).await?.map(|live| live.user))
+}
+
+/// A live session: its user and the token every form of the session carries.
+pub struct Live {
+    pub user: app_user::Model,
+    pub csrf_token: String,
+}
+
+/// The request's live session, if any; touching it extends the idle time, and
+/// an expired one is deleted.
+pub async fn current(db: &DatabaseConnection, headers: &HeaderMap) -> Result<Option<Live>, DbErr> {
     let Some(token) = token_from(headers) else {
         return Ok(None);
     };
@@ -63,10 +75,23 @@ pub async fn user(
         return Ok(None);
     }
     let user = app_user::Entity::find_by_id(found.user_id).one(db).await?;
+    let csrf_token = found.csrf_token.clone();
     let mut touched: session::ActiveModel = found.into();
     touched.last_seen_at = Set(now);
     touched.update(db).await?;
-    Ok(user.filter(|u| u.active))
+    Ok(user
+        .filter(|u| u.active)
+        .map(|user| Live { user, csrf_token }))
+}
+
+/// Ends every session of a user, e.g. after their password changed.
+pub async fn end_all_of(db: &impl sea_orm::ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Ends the request's session, if any.

@@ -4,11 +4,11 @@
 use std::io::BufRead;
 
 use anyhow::{Context, bail};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use super::{password, role::Role};
 use crate::config::DatabaseArgs;
-use crate::entities::{app_user, municipality, region, school};
+use crate::entities::{app_user, municipality, region, school, user_village, village};
 
 #[derive(clap::Args, Debug)]
 pub struct CreateUserArgs {
@@ -26,6 +26,10 @@ pub struct CreateUserArgs {
     /// The school of a school coordinator or teacher.
     #[arg(long)]
     pub school: Option<i32>,
+    /// A village a youth worker works in (repeat for several); each must lie
+    /// in the youth worker's municipality.
+    #[arg(long = "village")]
+    pub villages: Vec<i32>,
     /// Read the password from the first line of standard input instead of
     /// generating one.
     #[arg(long)]
@@ -93,9 +97,28 @@ pub async fn create(database: &DatabaseArgs, args: CreateUserArgs) -> anyhow::Re
         ),
         (_, None) => None,
     };
+    if args.role == Role::YouthWorker && args.villages.is_empty() {
+        bail!("a youth worker needs at least one --village");
+    }
+    if args.role != Role::YouthWorker && !args.villages.is_empty() {
+        bail!("only a youth worker works in villages");
+    }
+    for id in &args.villages {
+        let found = village::Entity::find_by_id(*id)
+            .one(&db)
+            .await?
+            .with_context(|| format!("there is no village {id}"))?;
+        if Some(found.municipality_id) != municipality_id {
+            bail!(
+                "village {id} does not lie in municipality {}",
+                municipality_id.unwrap_or_default()
+            );
+        }
+    }
     let hash =
         password::hash(&secret).map_err(|e| anyhow::anyhow!("could not hash the password: {e}"))?;
-    app_user::ActiveModel {
+    let txn = db.begin().await?;
+    let user = app_user::ActiveModel {
         email: Set(email.clone()),
         display_name: Set(name.to_owned()),
         password_hash: Set(hash),
@@ -107,8 +130,25 @@ pub async fn create(database: &DatabaseArgs, args: CreateUserArgs) -> anyhow::Re
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(&db)
+    .insert(&txn)
     .await?;
+    for id in &args.villages {
+        user_village::ActiveModel {
+            user_id: Set(user.id),
+            village_id: Set(*id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    crate::admin::audit::record(
+        &txn,
+        None,
+        "user.created",
+        format!("user:{}", user.id),
+        serde_json::json!({ "role": args.role.key(), "municipality": municipality_id, "school": school_id, "villages": args.villages }),
+    )
+    .await?;
+    txn.commit().await?;
     println!("Created {} account for {email}.", args.role.key());
     if generated {
         println!("Password (shown once): {secret}");
@@ -116,7 +156,7 @@ pub async fn create(database: &DatabaseArgs, args: CreateUserArgs) -> anyhow::Re
     Ok(())
 }
 
-fn looks_like_email(email: &str) -> bool {
+pub fn looks_like_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };

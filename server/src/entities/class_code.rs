@@ -13,6 +13,8 @@ pub struct Model {
     pub label: Option<String>,
     pub expected_size: i32,
     pub used_count: i32,
+    /// The teacher who sees this class's submission count, if one was named.
+    pub teacher_user_id: Option<i32>,
     pub created_at: DateTimeUtc,
 }
 
