@@ -134,6 +134,7 @@ async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
                     school_year,
                     expected_size: 28,
                     label: Some(label.to_owned()),
+                    teacher_user_id: None,
                 },
             )
             .await?;

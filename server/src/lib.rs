@@ -3,6 +3,7 @@
 //! are not pages, the survey's answering flow, the materialised wave results,
 //! and the command-line tasks the `server` binary runs.
 
+pub mod admin;
 pub mod auth;
 pub mod config;
 pub mod db;

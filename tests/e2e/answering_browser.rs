@@ -14,14 +14,20 @@ use crate::helpers::{Backend, TestApp, count, text};
 const RESPONSES: &str = "SELECT COUNT(*) AS n FROM response";
 
 /// The answers a test gave, by answer key.
-type Given = BTreeMap<String, i64>;
+pub type Given = BTreeMap<String, i64>;
 
 /// Enters the first demo code on the home page and picks a language.
 async fn enter(browser: &Browser, app: &TestApp, lang: &str) {
+    enter_code(browser, app, &app.demo_code(), lang).await;
+}
+
+/// Enters `code` on the home page, picks a language and opens the one-page
+/// questionnaire.
+pub async fn enter_code(browser: &Browser, app: &TestApp, code: &str, lang: &str) {
     let c = &browser.client;
     c.goto(&app.url("/")).await.unwrap();
     let field = c.find(Locator::Id("class-code")).await.unwrap();
-    field.send_keys(&app.demo_code()).await.unwrap();
+    field.send_keys(code).await.unwrap();
     browser.click("form[action='/survey'] button").await;
     c.wait()
         .for_element(Locator::Id(&format!("lang-{lang}")))
@@ -134,7 +140,7 @@ async fn current_heading(c: &Client, scope: &str) -> String {
 const SHOWN_PAGE: &str = "section.page:not([hidden])";
 
 /// Answers every page of the one-page questionnaire up to the review.
-async fn answer_scripted(browser: &Browser, given: &mut Given) {
+pub async fn answer_scripted(browser: &Browser, given: &mut Given) {
     let c = &browser.client;
     c.wait()
         .for_element(Locator::Css(SHOWN_PAGE))

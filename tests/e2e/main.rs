@@ -6,8 +6,11 @@
 
 mod helpers;
 
+mod admin;
+mod admin_browser;
 mod answering;
-mod answering_browser;
+pub mod answering_browser;
+mod authz;
 mod browser;
 mod cli;
 mod crash;

@@ -76,7 +76,15 @@ async fn a_coordinator_logs_in_sees_the_staff_page_and_logs_out(backend: Backend
     );
     assert_eq!(sessions(&app).await, 1);
 
-    let logout = app.post_form("/logout", &[]).await;
+    let forged = app.post_form("/logout", &[("csrf", &"0".repeat(64))]).await;
+    assert_eq!(
+        forged.status(),
+        StatusCode::FORBIDDEN,
+        "a logout without the session's token is refused"
+    );
+    assert_eq!(sessions(&app).await, 1);
+    let token = crate::authz::csrf_of(&html);
+    let logout = app.post_form("/logout", &[("csrf", &token)]).await;
     assert_eq!(logout.status(), StatusCode::SEE_OTHER);
     assert_eq!(sessions(&app).await, 0);
     let after = app.get("/staff").await;

@@ -69,7 +69,16 @@ fn feedback(typed: &str) -> Option<Result<Text, Text>> {
 /// server applies.
 #[component]
 fn ClassCodeEntry() -> impl IntoView {
-    let typed = RwSignal::new(String::new());
+    // A code sheet's QR code opens this page with the code filled in.
+    let given: String = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("code")
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(16)
+        .collect();
+    let typed = RwSignal::new(given.clone());
     let lang = crate::i18n::use_locale().0;
     let message = move || {
         feedback(&typed.get()).map(|result| {
@@ -98,6 +107,7 @@ fn ClassCodeEntry() -> impl IntoView {
                     spellcheck="false"
                     maxlength="16"
                     required
+                    value=given
                     aria-describedby="class-code-hint class-code-feedback"
                     on:input=move |ev| typed.set(event_target_value(&ev))
                 />

@@ -118,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::survey::routes::routes())
         .merge(crate::survey::flow::routes())
         .merge(crate::auth::routes::routes())
+        .merge(crate::admin::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

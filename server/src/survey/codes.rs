@@ -23,6 +23,8 @@ pub struct NewClass {
     pub school_year: i16,
     pub expected_size: i32,
     pub label: Option<String>,
+    /// The teacher account that may follow the class's submission count.
+    pub teacher_user_id: Option<i32>,
 }
 
 /// Creates a code for the class; draws again in the (astronomically rare) case
@@ -48,6 +50,7 @@ pub async fn issue(db: &impl ConnectionTrait, class: NewClass) -> Result<ClassCo
             label: Set(class.label.clone()),
             expected_size: Set(class.expected_size),
             used_count: Set(0),
+            teacher_user_id: Set(class.teacher_user_id),
             created_at: Set(chrono::Utc::now()),
             ..Default::default()
         }
@@ -149,6 +152,7 @@ pub async fn print_sheet(database: &DatabaseArgs, args: CodesArgs) -> anyhow::Re
                 school_year: args.year,
                 expected_size: args.size,
                 label: label.clone(),
+                teacher_user_id: None,
             },
         )
         .await?;

@@ -1,0 +1,316 @@
+//! The staff screens: administration for the region coordinator, classes and
+//! code sheets for school coordinators, live counts for teachers. Plain forms
+//! rendered on the server, in Dutch or English, without script.
+//!
+//! Every handler starts from [`Staff::from_request`] (no session: to the login
+//! page) and asks [`Staff::require`] before it reads or changes anything; that
+//! calls the one authorization function, and a denial is answered exactly like
+//! something that does not exist. Every form carries the session's CSRF token,
+//! checked by [`Staff::accept`] before anything changes.
+
+/// The value of a step that either goes on or has the response to send:
+/// `let staff = attempt!(Staff::from_request(&state, &headers).await);`
+macro_rules! attempt {
+    ($step:expr) => {
+        match $step {
+            Ok(value) => value,
+            Err(response) => return response,
+        }
+    };
+}
+
+pub mod audit;
+pub mod classes;
+pub mod places;
+pub mod users;
+pub mod waves;
+
+use app::document;
+use app::i18n::Lang;
+use axum::{
+    Router,
+    http::{HeaderMap, StatusCode},
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use leptos::prelude::*;
+
+use crate::auth::authz::{self, Action, Principal, Target};
+use crate::auth::role::Role;
+use crate::auth::session;
+use crate::entities::app_user;
+use crate::routes::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(users::routes())
+        .merge(waves::routes())
+        .merge(places::routes())
+        .merge(classes::routes())
+        .merge(audit::routes())
+}
+
+/// One wording in both languages, side by side where it is used.
+pub fn say(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Nl => nl,
+        Lang::En => en,
+    }
+}
+
+/// A signed-in member of staff making this request.
+pub struct Staff {
+    pub user: app_user::Model,
+    pub principal: Principal,
+    pub csrf_token: String,
+    pub lang: Lang,
+}
+
+impl Staff {
+    /// The member of staff signed in on this request, or the response to send
+    /// instead (the login page when there is no live session).
+    pub async fn from_request(state: &AppState, headers: &HeaderMap) -> Result<Staff, Response> {
+        let lang = Lang::from_headers(headers);
+        let live = session::current(&state.db, headers)
+            .await
+            .map_err(unavailable)?;
+        let Some(live) = live else {
+            return Err(Redirect::to("/login").into_response());
+        };
+        let principal = authz::principal(&state.db, &live.user)
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| not_found(lang))?;
+        Ok(Staff {
+            user: live.user,
+            principal,
+            csrf_token: live.csrf_token,
+            lang,
+        })
+    }
+
+    /// Goes on only when the authorization function allows `action` on
+    /// `target`; a target that does not exist (`None`) and a denied one get the
+    /// same "not found".
+    pub fn require(&self, action: Action, target: Option<Target>) -> Result<(), Response> {
+        match target {
+            Some(target) if authz::may(&self.principal, action, &target) => Ok(()),
+            _ => Err(not_found(self.lang)),
+        }
+    }
+
+    pub fn may(&self, action: Action, target: &Target) -> bool {
+        authz::may(&self.principal, action, target)
+    }
+
+    /// A posted form, once it could be read and carries this session's CSRF
+    /// token; otherwise the refusal to send (nothing has changed).
+    pub fn accept<T: CsrfForm>(
+        &self,
+        form: Result<axum::Form<T>, axum::extract::rejection::FormRejection>,
+    ) -> Result<T, Response> {
+        let Ok(axum::Form(form)) = form else {
+            return Err(bad_form(self.lang));
+        };
+        self.check_form(form.csrf())?;
+        Ok(form)
+    }
+
+    /// Goes on only when a posted form carries this session's CSRF token.
+    fn check_form(&self, token: &str) -> Result<(), Response> {
+        if crate::secrets::constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes()) {
+            Ok(())
+        } else {
+            Err(message_page(
+                self.lang,
+                StatusCode::FORBIDDEN,
+                say(self.lang, "Formulier verlopen", "Form expired"),
+                say(
+                    self.lang,
+                    "Dit formulier is verlopen of kwam niet van Peiling. Er is niets veranderd. Open de pagina opnieuw en probeer het nog eens.",
+                    "This form has expired or did not come from Peiling. Nothing was changed. Open the page again and try once more.",
+                ),
+            ))
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        self.principal.role
+    }
+
+    /// A complete staff page: navigation for this role, then `body`.
+    pub fn page<V>(&self, title: &str, body: impl FnOnce() -> V) -> Response
+    where
+        V: IntoView + 'static,
+    {
+        self.page_with_status(StatusCode::OK, title, body)
+    }
+
+    pub fn page_with_status<V>(
+        &self,
+        status: StatusCode,
+        title: &str,
+        body: impl FnOnce() -> V,
+    ) -> Response
+    where
+        V: IntoView + 'static,
+    {
+        let lang = self.lang;
+        let links = navigation(self);
+        let name = self.user.display_name.clone();
+        let csrf = self.csrf_token.clone();
+        let heading = title.to_owned();
+        let html = document::render(lang.code(), "ltr", title, "staff", move || {
+            view! {
+                <nav class="staff-nav" aria-label=say(lang, "Medewerkers", "Staff")>
+                    <ul>
+                        {links
+                            .into_iter()
+                            .map(|(href, label)| view! { <li><a href=href>{label}</a></li> })
+                            .collect_view()}
+                    </ul>
+                    <form method="post" action="/logout" class="inline">
+                        <input type="hidden" name="csrf" value=csrf/>
+                        <span class="who">{name}</span>" "
+                        <button type="submit" class="button secondary">{say(lang, "Uitloggen", "Log out")}</button>
+                    </form>
+                </nav>
+                <h1>{heading}</h1>
+                {body()}
+            }
+        });
+        (status, Html(html)).into_response()
+    }
+}
+
+/// The screens a role has, in the order they are used.
+fn navigation(staff: &Staff) -> Vec<(&'static str, &'static str)> {
+    let lang = staff.lang;
+    let mut links = vec![("/staff", say(lang, "Start", "Home"))];
+    if staff.may(Action::Administer, &Target::Region) {
+        links.extend([
+            (
+                "/staff/places",
+                say(lang, "Gemeenten en scholen", "Municipalities and schools"),
+            ),
+            ("/staff/waves", say(lang, "Peilingen", "Survey waves")),
+            ("/staff/users", say(lang, "Gebruikers", "Users")),
+        ]);
+    }
+    if staff.may(Action::ViewResponseRates, &Target::Region) {
+        links.push(("/staff/response", say(lang, "Respons", "Response")));
+    }
+    if staff.may(Action::ViewAudit, &Target::Region) {
+        links.push(("/staff/audit", say(lang, "Logboek", "Audit log")));
+    }
+    if staff.role() == Role::SchoolCoordinator {
+        links.push((
+            "/staff/classes",
+            say(lang, "Klassen en codes", "Classes and codes"),
+        ));
+    }
+    if matches!(staff.role(), Role::SchoolCoordinator | Role::Teacher) {
+        links.push((
+            "/staff/counts",
+            say(lang, "Ingevulde lijsten", "Submissions"),
+        ));
+    }
+    links.push(("/staff/password", say(lang, "Wachtwoord", "Password")));
+    links
+}
+
+/// A short page with one message, for refusals and confirmations.
+pub fn message_page(lang: Lang, status: StatusCode, title: &str, text: &str) -> Response {
+    let text = text.to_owned();
+    let html = document::render(lang.code(), "ltr", title, "staff", move || {
+        view! {
+            <p class="message" role="alert">{text}</p>
+            <p><a href="/staff">{say(lang, "Naar het begin", "Back to the start")}</a></p>
+        }
+    });
+    (status, Html(html)).into_response()
+}
+
+/// The one answer for "does not exist" and "not yours".
+pub fn not_found(lang: Lang) -> Response {
+    message_page(
+        lang,
+        StatusCode::NOT_FOUND,
+        say(lang, "Niet gevonden", "Not found"),
+        say(
+            lang,
+            "Deze pagina bestaat niet, of je hebt er geen toegang toe.",
+            "This page does not exist, or you have no access to it.",
+        ),
+    )
+}
+
+/// A form whose fields could not be read at all.
+pub fn bad_form(lang: Lang) -> Response {
+    message_page(
+        lang,
+        StatusCode::BAD_REQUEST,
+        say(lang, "Formulier onleesbaar", "Form unreadable"),
+        say(
+            lang,
+            "Dit formulier kon niet gelezen worden. Er is niets veranderd.",
+            "This form could not be read. Nothing was changed.",
+        ),
+    )
+}
+
+pub fn unavailable(error: sea_orm::DbErr) -> Response {
+    tracing::error!(%error, "staff screens: database error");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Peiling kan de database nu niet bereiken. / Peiling cannot reach its database right now.",
+    )
+        .into_response()
+}
+
+/// A staff form: it carries the session's CSRF token.
+pub trait CsrfForm {
+    fn csrf(&self) -> &str;
+}
+
+/// Implements [`CsrfForm`] for forms whose token is the field `csrf`.
+macro_rules! csrf_form {
+    ($($form:ty),+ $(,)?) => {
+        $(impl $crate::admin::CsrfForm for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })+
+    };
+}
+pub(crate) use csrf_form;
+
+/// The hidden field every staff form carries.
+#[component]
+pub fn CsrfField(token: String) -> impl IntoView {
+    view! { <input type="hidden" name="csrf" value=token/> }
+}
+
+/// A problem with one field of a form, shown beside it and counted as a refusal.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub field: &'static str,
+    pub text: &'static str,
+}
+
+/// Problems, shown above a form as a list linked to the fields.
+#[component]
+pub fn Problems(lang: Lang, problems: Vec<Problem>) -> impl IntoView {
+    (!problems.is_empty()).then(|| {
+        view! {
+            <div class="message" role="alert">
+                <p>{say(lang, "Er is niets opgeslagen:", "Nothing was saved:")}</p>
+                <ul>
+                    {problems
+                        .into_iter()
+                        .map(|p| view! { <li><a href=format!("#{}", p.field)>{p.text}</a></li> })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}

@@ -1,0 +1,842 @@
+//! Accounts: the staff home page, changing one's own password, the region
+//! coordinator's list of users with their roles and scopes, and one-time
+//! links to set a password (shown on screen: there is no mail server).
+
+use axum::{
+    Form, Router,
+    extract::{Path, State, rejection::FormRejection},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use chrono::{Duration, Utc};
+use leptos::prelude::*;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
+};
+use serde::Deserialize;
+
+use super::{
+    CsrfField, Problem, Problems, Staff, bad_form, message_page, not_found, say, unavailable,
+};
+use crate::auth::authz::{Action, Target};
+use crate::auth::{password, role::Role, session};
+use crate::entities::{app_user, municipality, password_reset, school, user_village, village};
+use crate::routes::AppState;
+use crate::secrets;
+use app::i18n::Lang;
+
+/// How long a link to set a password works.
+pub const RESET_LIFETIME: Duration = Duration::hours(48);
+
+super::csrf_form!(PasswordChange, NewUser, CsrfOnly);
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff", get(home))
+        .route("/staff/password", get(password_page).post(change_password))
+        .route("/staff/users", get(users_page).post(create_user))
+        .route("/staff/users/{id}/reset", post(issue_reset))
+        .route("/reset/{token}", get(reset_page).post(reset_password))
+}
+
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    let lang = staff.lang;
+    let role = staff.role().label();
+    staff.page(say(lang, "Welkom", "Welcome"), move || {
+        view! {
+            <p>{say(lang, "Je bent ingelogd als", "You are logged in as")}" "<strong>{lang.text(role)}</strong>"."</p>
+            <p>{say(
+                lang,
+                "Kies hierboven wat je wilt doen. Je ziet alleen wat bij jouw rol hoort.",
+                "Choose above what you want to do. You see only what belongs to your role.",
+            )}</p>
+        }
+    })
+}
+
+// ---- own password ----------------------------------------------------------
+
+#[derive(Deserialize)]
+struct PasswordChange {
+    csrf: String,
+    current: String,
+    new: String,
+    repeat: String,
+}
+
+fn password_form(
+    staff: &Staff,
+    status: StatusCode,
+    problems: Vec<Problem>,
+    done: bool,
+) -> Response {
+    let lang = staff.lang;
+    let csrf = staff.csrf_token.clone();
+    staff.page_with_status(status, say(lang, "Wachtwoord wijzigen", "Change password"), move || {
+        view! {
+            {done.then(|| view! { <p class="message ok" role="status">{say(lang, "Je wachtwoord is gewijzigd.", "Your password has been changed.")}</p> })}
+            <Problems lang problems/>
+            <form method="post" action="/staff/password" class="staff-form">
+                <CsrfField token=csrf/>
+                <label for="current">{say(lang, "Huidig wachtwoord", "Current password")}</label>
+                <input id="current" name="current" type="password" autocomplete="current-password" required/>
+                <label for="new">{say(lang, "Nieuw wachtwoord (minstens 12 tekens)", "New password (at least 12 characters)")}</label>
+                <input id="new" name="new" type="password" autocomplete="new-password" required minlength="12"/>
+                <label for="repeat">{say(lang, "Nieuw wachtwoord nog een keer", "New password again")}</label>
+                <input id="repeat" name="repeat" type="password" autocomplete="new-password" required minlength="12"/>
+                <button type="submit" class="button primary">{say(lang, "Wijzigen", "Change")}</button>
+            </form>
+        }
+    })
+}
+
+async fn password_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    password_form(&staff, StatusCode::OK, vec![], false)
+}
+
+/// Problems with a new password, in the user's language.
+fn new_password_problems(lang: Lang, new: &str, repeat: &str) -> Vec<Problem> {
+    let mut problems = vec![];
+    if new.chars().count() < password::MINIMUM_LENGTH {
+        problems.push(Problem {
+            field: "new",
+            text: say(
+                lang,
+                "Een wachtwoord heeft minstens 12 tekens.",
+                "A password has at least 12 characters.",
+            ),
+        });
+    } else if new.chars().count() > 1000 {
+        problems.push(Problem {
+            field: "new",
+            text: say(
+                lang,
+                "Dit wachtwoord is te lang.",
+                "This password is too long.",
+            ),
+        });
+    }
+    if new != repeat {
+        problems.push(Problem {
+            field: "repeat",
+            text: say(
+                lang,
+                "De twee nieuwe wachtwoorden zijn niet gelijk.",
+                "The two new passwords differ.",
+            ),
+        });
+    }
+    problems
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<PasswordChange>, FormRejection>,
+) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    let form = attempt!(staff.accept(form));
+    let mut problems = new_password_problems(staff.lang, &form.new, &form.repeat);
+    let proven = password::verify(form.current, Some(staff.user.password_hash.clone())).await;
+    if !proven {
+        problems.insert(
+            0,
+            Problem {
+                field: "current",
+                text: say(
+                    staff.lang,
+                    "Het huidige wachtwoord klopt niet.",
+                    "The current password is not right.",
+                ),
+            },
+        );
+    }
+    if !problems.is_empty() {
+        return password_form(&staff, StatusCode::UNPROCESSABLE_ENTITY, problems, false);
+    }
+    let result = async {
+        let hash = hash_off_thread(form.new).await?;
+        let txn = state.db.begin().await?;
+        set_password(&txn, staff.user.id, hash).await?;
+        super::audit::record(
+            &txn,
+            Some(staff.user.id),
+            "user.password_changed",
+            format!("user:{}", staff.user.id),
+            serde_json::json!({}),
+        )
+        .await?;
+        txn.commit().await
+    }
+    .await;
+    match result {
+        Ok(()) => password_form(&staff, StatusCode::OK, vec![], true),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn hash_off_thread(secret: String) -> Result<String, DbErr> {
+    tokio::task::spawn_blocking(move || password::hash(&secret))
+        .await
+        .map_err(|e| DbErr::Custom(format!("hashing stopped: {e}")))?
+        .map_err(|e| DbErr::Custom(format!("hashing failed: {e}")))
+}
+
+/// Stores a new password hash. Other sessions of the user stay valid: the
+/// person changing it is signed in on this one.
+async fn set_password(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i32,
+    hash: String,
+) -> Result<(), DbErr> {
+    app_user::ActiveModel {
+        id: Set(user_id),
+        password_hash: Set(hash),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+// ---- users -----------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct NewUser {
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    municipality: String,
+    #[serde(default)]
+    school: String,
+    /// Village ids, comma-separated (one field keeps the form usable without script).
+    #[serde(default)]
+    villages: String,
+}
+
+struct Choices {
+    municipalities: Vec<municipality::Model>,
+    villages: Vec<village::Model>,
+    schools: Vec<school::Model>,
+    users: Vec<app_user::Model>,
+}
+
+async fn choices(db: &DatabaseConnection) -> Result<Choices, DbErr> {
+    Ok(Choices {
+        municipalities: municipality::Entity::find()
+            .order_by_asc(municipality::Column::Name)
+            .all(db)
+            .await?,
+        villages: village::Entity::find()
+            .order_by_asc(village::Column::Name)
+            .all(db)
+            .await?,
+        schools: school::Entity::find()
+            .order_by_asc(school::Column::Name)
+            .all(db)
+            .await?,
+        users: app_user::Entity::find()
+            .order_by_asc(app_user::Column::Email)
+            .all(db)
+            .await?,
+    })
+}
+
+fn role_label(lang: Lang, role: &str) -> &'static str {
+    Role::from_key(role).map_or("?", |r| lang.text(r.label()))
+}
+
+fn users_form(
+    staff: &Staff,
+    status: StatusCode,
+    choices: Choices,
+    problems: Vec<Problem>,
+    kept: NewUser,
+    created: Option<(String, String)>,
+) -> Response {
+    let lang = staff.lang;
+    let csrf = staff.csrf_token.clone();
+    let Choices {
+        municipalities,
+        villages,
+        schools,
+        users,
+    } = choices;
+    let municipality_name = |id: Option<i32>| {
+        id.and_then(|id| municipalities.iter().find(|m| m.id == id))
+            .map(|m| m.name.clone())
+    };
+    let school_name = |id: Option<i32>| {
+        id.and_then(|id| schools.iter().find(|s| s.id == id))
+            .map(|s| s.name.clone())
+    };
+    let rows = users
+        .iter()
+        .map(|u| {
+            let scope = municipality_name(u.municipality_id)
+                .or_else(|| school_name(u.school_id))
+                .unwrap_or_else(|| say(lang, "hele regio", "whole region").to_owned());
+            (
+                u.id,
+                u.email.clone(),
+                u.display_name.clone(),
+                role_label(lang, &u.role),
+                scope,
+                u.active,
+            )
+        })
+        .collect::<Vec<_>>();
+    let municipality_options = municipalities
+        .iter()
+        .map(|m| (m.id.to_string(), m.name.clone()))
+        .collect::<Vec<_>>();
+    let school_options = schools
+        .iter()
+        .map(|s| (s.id.to_string(), s.name.clone()))
+        .collect::<Vec<_>>();
+    let village_list = villages
+        .iter()
+        .map(|v| format!("{} = {}", v.id, v.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    staff.page_with_status(status, say(lang, "Gebruikers", "Users"), move || {
+        let row_csrf = csrf.clone();
+        view! {
+            {created.map(|(email, link)| view! {
+                <div class="message ok" role="status">
+                    <p>{say(lang, "Account aangemaakt voor", "Account created for")}" "<strong>{email}</strong>". "
+                    {say(lang,
+                        "Geef deze persoon de volgende link; die werkt één keer, 48 uur lang, om een wachtwoord te kiezen:",
+                        "Give this person the following link; it works once, for 48 hours, to choose a password:")}</p>
+                    <p><code class="link" id="reset-link">{link}</code></p>
+                </div>
+            })}
+            <div class="table-wrap">
+                <table class="data">
+                    <thead><tr>
+                        <th scope="col">{say(lang, "E-mail", "E-mail")}</th>
+                        <th scope="col">{say(lang, "Naam", "Name")}</th>
+                        <th scope="col">{say(lang, "Rol", "Role")}</th>
+                        <th scope="col">{say(lang, "Bereik", "Scope")}</th>
+                        <th scope="col">{say(lang, "Wachtwoord", "Password")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|(id, email, name, role, scope, active)| {
+                            let csrf = row_csrf.clone();
+                            view! {
+                                <tr>
+                                    <td>{email}</td><td>{name}</td><td>{role}</td><td>{scope}</td>
+                                    <td>
+                                        {(!active).then(|| say(lang, "inactief", "inactive"))}
+                                        <form method="post" action=format!("/staff/users/{id}/reset") class="inline">
+                                            <CsrfField token=csrf/>
+                                            <button type="submit" class="button secondary">{say(lang, "Link om wachtwoord te kiezen", "Link to choose a password")}</button>
+                                        </form>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <h2>{say(lang, "Nieuwe gebruiker", "New user")}</h2>
+            <Problems lang problems/>
+            <form method="post" action="/staff/users" class="staff-form">
+                <CsrfField token=csrf/>
+                <label for="email">{say(lang, "E-mailadres", "E-mail address")}</label>
+                <input id="email" name="email" type="email" required value=kept.email/>
+                <label for="name">{say(lang, "Naam", "Name")}</label>
+                <input id="name" name="name" type="text" required maxlength="200" value=kept.name/>
+                <label for="role">{say(lang, "Rol", "Role")}</label>
+                <select id="role" name="role">
+                    {Role::ALL.into_iter().map(|r| {
+                        let selected = r.key() == kept.role;
+                        view! { <option value=r.key() selected=selected>{lang.text(r.label())}</option> }
+                    }).collect_view()}
+                </select>
+                <label for="municipality">{say(lang, "Gemeente (voor gemeente en jongerenwerker)", "Municipality (for municipality and youth worker)")}</label>
+                <select id="municipality" name="municipality">
+                    <option value="">"—"</option>
+                    {municipality_options.into_iter().map(|(id, name)| {
+                        let selected = id == kept.municipality;
+                        view! { <option value=id selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
+                <label for="school">{say(lang, "School (voor schoolcoördinator en docent)", "School (for school coordinator and teacher)")}</label>
+                <select id="school" name="school">
+                    <option value="">"—"</option>
+                    {school_options.into_iter().map(|(id, name)| {
+                        let selected = id == kept.school;
+                        view! { <option value=id selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
+                <label for="villages">{say(lang, "Kernen van een jongerenwerker (nummers, met komma's)", "Villages of a youth worker (numbers, comma-separated)")}</label>
+                <p class="hint" id="villages-hint">{village_list}</p>
+                <input id="villages" name="villages" type="text" aria-describedby="villages-hint" value=kept.villages/>
+                <button type="submit" class="button primary">{say(lang, "Aanmaken", "Create")}</button>
+            </form>
+        }
+    })
+}
+
+async fn users_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+    match choices(&state.db).await {
+        Ok(choices) => users_form(
+            &staff,
+            StatusCode::OK,
+            choices,
+            vec![],
+            NewUser::default(),
+            None,
+        ),
+        Err(error) => unavailable(error),
+    }
+}
+
+/// A checked new account.
+struct ValidUser {
+    email: String,
+    name: String,
+    role: Role,
+    municipality: Option<i32>,
+    school: Option<i32>,
+    villages: Vec<i32>,
+}
+
+fn validate_user(lang: Lang, form: &NewUser, choices: &Choices) -> Result<ValidUser, Vec<Problem>> {
+    let mut problems = vec![];
+    let email = form.email.trim().to_lowercase();
+    if !crate::auth::users::looks_like_email(&email) {
+        problems.push(Problem {
+            field: "email",
+            text: say(
+                lang,
+                "Vul een geldig e-mailadres in.",
+                "Enter a valid e-mail address.",
+            ),
+        });
+    } else if choices.users.iter().any(|u| u.email == email) {
+        problems.push(Problem {
+            field: "email",
+            text: say(
+                lang,
+                "Er is al een account met dit e-mailadres.",
+                "There is already an account with this e-mail address.",
+            ),
+        });
+    }
+    let name = form.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        problems.push(Problem {
+            field: "name",
+            text: say(
+                lang,
+                "Vul een naam in van hoogstens 200 tekens.",
+                "Enter a name of at most 200 characters.",
+            ),
+        });
+    }
+    let role = Role::from_key(&form.role);
+    if role.is_none() {
+        problems.push(Problem {
+            field: "role",
+            text: say(lang, "Kies een rol.", "Choose a role."),
+        });
+    }
+    let parse = |s: &str| s.trim().parse::<i32>().ok();
+    let municipality =
+        parse(&form.municipality).filter(|id| choices.municipalities.iter().any(|m| m.id == *id));
+    let school = parse(&form.school).filter(|id| choices.schools.iter().any(|s| s.id == *id));
+    let mut villages = vec![];
+    let mut bad_village = false;
+    for part in form
+        .villages
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match parse(part).and_then(|id| choices.villages.iter().find(|v| v.id == id)) {
+            Some(v) => villages.push(v.clone()),
+            None => bad_village = true,
+        }
+    }
+    match role {
+        Some(Role::Municipality | Role::YouthWorker) if municipality.is_none() => {
+            problems.push(Problem {
+                field: "municipality",
+                text: say(
+                    lang,
+                    "Kies de gemeente voor deze rol.",
+                    "Choose the municipality for this role.",
+                ),
+            })
+        }
+        Some(Role::SchoolCoordinator | Role::Teacher) if school.is_none() => {
+            problems.push(Problem {
+                field: "school",
+                text: say(
+                    lang,
+                    "Kies de school voor deze rol.",
+                    "Choose the school for this role.",
+                ),
+            })
+        }
+        _ => {}
+    }
+    if bad_village || (role == Some(Role::YouthWorker) && villages.is_empty()) {
+        problems.push(Problem {
+            field: "villages",
+            text: say(
+                lang,
+                "Noem de kernen van de jongerenwerker met hun nummers uit de lijst.",
+                "Name the youth worker's villages by their numbers from the list.",
+            ),
+        });
+    } else if role == Some(Role::YouthWorker)
+        && villages
+            .iter()
+            .any(|v| Some(v.municipality_id) != municipality)
+    {
+        problems.push(Problem {
+            field: "villages",
+            text: say(
+                lang,
+                "Alle kernen moeten in de gekozen gemeente liggen.",
+                "Every village must lie in the chosen municipality.",
+            ),
+        });
+    }
+    let Some(role) = role else {
+        return Err(problems);
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let (municipality, school) = match role {
+        Role::RegionCoordinator => (None, None),
+        Role::Municipality | Role::YouthWorker => (municipality, None),
+        Role::SchoolCoordinator | Role::Teacher => (None, school),
+    };
+    let villages = if role == Role::YouthWorker {
+        villages.iter().map(|v| v.id).collect()
+    } else {
+        vec![]
+    };
+    Ok(ValidUser {
+        email,
+        name,
+        role,
+        municipality,
+        school,
+        villages,
+    })
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<NewUser>, FormRejection>,
+) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+    let form = attempt!(staff.accept(form));
+    let known = match choices(&state.db).await {
+        Ok(known) => known,
+        Err(error) => return unavailable(error),
+    };
+    let valid = match validate_user(staff.lang, &form, &known) {
+        Ok(valid) => valid,
+        Err(problems) => {
+            return users_form(
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                known,
+                problems,
+                form,
+                None,
+            );
+        }
+    };
+    let region = staff.user.region_id;
+    let result = async {
+        // Nobody knows this password: the person chooses their own with the link.
+        let hash = hash_off_thread(password::generate()).await?;
+        let txn = state.db.begin().await?;
+        let user = app_user::ActiveModel {
+            email: Set(valid.email.clone()),
+            display_name: Set(valid.name.clone()),
+            password_hash: Set(hash),
+            role: Set(valid.role.key().to_owned()),
+            region_id: Set(region),
+            municipality_id: Set(valid.municipality),
+            school_id: Set(valid.school),
+            active: Set(true),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for village in &valid.villages {
+            user_village::ActiveModel {
+                user_id: Set(user.id),
+                village_id: Set(*village),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        let token = new_reset(&txn, user.id).await?;
+        super::audit::record(
+            &txn,
+            Some(staff.user.id),
+            "user.created",
+            format!("user:{}", user.id),
+            serde_json::json!({
+                "role": valid.role.key(),
+                "municipality": valid.municipality,
+                "school": valid.school,
+                "villages": valid.villages,
+            }),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok::<_, DbErr>(token)
+    }
+    .await;
+    match result {
+        Ok(token) => {
+            let choices = match choices(&state.db).await {
+                Ok(choices) => choices,
+                Err(error) => return unavailable(error),
+            };
+            let link = reset_link(&headers, &token);
+            users_form(
+                &staff,
+                StatusCode::CREATED,
+                choices,
+                vec![],
+                NewUser::default(),
+                Some((valid.email, link)),
+            )
+        }
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn new_reset(db: &impl sea_orm::ConnectionTrait, user_id: i32) -> Result<String, DbErr> {
+    let token = secrets::random_token();
+    let now = Utc::now();
+    // One link at a time: an earlier one stops working.
+    password_reset::Entity::delete_many()
+        .filter(password_reset::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    password_reset::ActiveModel {
+        token_hash: Set(secrets::hash(&token)),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        expires_at: Set(now + RESET_LIFETIME),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The full address of a reset link, on the host the coordinator is using.
+fn reset_link(headers: &HeaderMap, token: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}/reset/{token}")
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    csrf: String,
+}
+
+async fn issue_reset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+    attempt!(staff.accept(form));
+    let Ok(id) = id.parse::<i32>() else {
+        return not_found(staff.lang);
+    };
+    let user = match app_user::Entity::find_by_id(id).one(&state.db).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return not_found(staff.lang),
+        Err(error) => return unavailable(error),
+    };
+    let result = async {
+        let txn = state.db.begin().await?;
+        let token = new_reset(&txn, user.id).await?;
+        super::audit::record(
+            &txn,
+            Some(staff.user.id),
+            "user.reset_link_issued",
+            format!("user:{}", user.id),
+            serde_json::json!({}),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok::<_, DbErr>(token)
+    }
+    .await;
+    let token = match result {
+        Ok(token) => token,
+        Err(error) => return unavailable(error),
+    };
+    let lang = staff.lang;
+    let link = reset_link(&headers, &token);
+    let email = user.email;
+    staff.page(say(lang, "Link om een wachtwoord te kiezen", "Link to choose a password"), move || {
+        view! {
+            <p>{say(lang, "Geef deze link aan", "Give this link to")}" "<strong>{email}</strong>". "
+            {say(lang, "Hij werkt één keer, 48 uur lang. Een eerdere link werkt niet meer.",
+                       "It works once, for 48 hours. Any earlier link no longer works.")}</p>
+            <p><code class="link" id="reset-link">{link}</code></p>
+            <p><a href="/staff/users">{say(lang, "Terug naar de gebruikers", "Back to the users")}</a></p>
+        }
+    })
+}
+
+// ---- the one-time link -----------------------------------------------------
+
+/// The live reset of a token, if any.
+async fn live_reset(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<password_reset::Model>, DbErr> {
+    let plausible = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
+    if !plausible {
+        return Ok(None);
+    }
+    Ok(password_reset::Entity::find_by_id(secrets::hash(token))
+        .one(db)
+        .await?
+        .filter(|r| r.expires_at > Utc::now()))
+}
+
+fn reset_form(lang: Lang, status: StatusCode, token: &str, problems: Vec<Problem>) -> Response {
+    let action = format!("/reset/{token}");
+    let html = app::document::render(
+        lang.code(),
+        "ltr",
+        say(lang, "Wachtwoord kiezen", "Choose a password"),
+        "staff",
+        move || {
+            view! {
+                <h1>{say(lang, "Wachtwoord kiezen", "Choose a password")}</h1>
+                <Problems lang problems/>
+                <form method="post" action=action class="staff-form">
+                    <label for="new">{say(lang, "Nieuw wachtwoord (minstens 12 tekens)", "New password (at least 12 characters)")}</label>
+                    <input id="new" name="new" type="password" autocomplete="new-password" required minlength="12"/>
+                    <label for="repeat">{say(lang, "Nog een keer", "Again")}</label>
+                    <input id="repeat" name="repeat" type="password" autocomplete="new-password" required minlength="12"/>
+                    <button type="submit" class="button primary">{say(lang, "Opslaan", "Save")}</button>
+                </form>
+            }
+        },
+    );
+    (status, axum::response::Html(html)).into_response()
+}
+
+fn link_dead(lang: Lang) -> Response {
+    message_page(
+        lang,
+        StatusCode::NOT_FOUND,
+        say(lang, "Link werkt niet", "Link does not work"),
+        say(
+            lang,
+            "Deze link is al gebruikt, verlopen of bestaat niet. Vraag je regiocoördinator om een nieuwe.",
+            "This link has been used, has expired or does not exist. Ask your region coordinator for a new one.",
+        ),
+    )
+}
+
+async fn reset_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    match live_reset(&state.db, &token).await {
+        Ok(Some(_)) => reset_form(lang, StatusCode::OK, &token, vec![]),
+        Ok(None) => link_dead(lang),
+        Err(error) => unavailable(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct NewPassword {
+    new: String,
+    repeat: String,
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    form: Result<Form<NewPassword>, FormRejection>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let reset = match live_reset(&state.db, &token).await {
+        Ok(Some(reset)) => reset,
+        Ok(None) => return link_dead(lang),
+        Err(error) => return unavailable(error),
+    };
+    let Ok(Form(form)) = form else {
+        return bad_form(lang);
+    };
+    let problems = new_password_problems(lang, &form.new, &form.repeat);
+    if !problems.is_empty() {
+        return reset_form(lang, StatusCode::UNPROCESSABLE_ENTITY, &token, problems);
+    }
+    let result = async {
+        let hash = hash_off_thread(form.new).await?;
+        let txn = state.db.begin().await?;
+        // Deleting the row is what makes the link one-time: of two requests at
+        // once, only the one that deletes it goes on.
+        let gone = password_reset::Entity::delete_by_id(reset.token_hash.clone())
+            .exec(&txn)
+            .await?;
+        if gone.rows_affected != 1 {
+            return Ok(false);
+        }
+        set_password(&txn, reset.user_id, hash).await?;
+        // Whoever had the old password is signed out everywhere.
+        session::end_all_of(&txn, reset.user_id).await?;
+        super::audit::record(
+            &txn,
+            Some(reset.user_id),
+            "user.password_reset",
+            format!("user:{}", reset.user_id),
+            serde_json::json!({}),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok::<_, DbErr>(true)
+    }
+    .await;
+    match result {
+        Ok(true) => Redirect::to("/login?reset=done").into_response(),
+        Ok(false) => link_dead(lang),
+        Err(error) => unavailable(error),
+    }
+}

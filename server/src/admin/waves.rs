@@ -1,0 +1,458 @@
+//! Survey waves for the region coordinator: create one for a questionnaire
+//! version, open it, close it (which computes its results), reopen it with a
+//! reason, or compute its results now while it runs.
+
+use axum::{
+    Form, Router,
+    extract::{Path, State, rejection::FormRejection},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use chrono::Utc;
+use leptos::prelude::*;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
+};
+use serde::Deserialize;
+
+use super::{CsrfField, Problem, Problems, Staff, not_found, say, unavailable};
+use crate::auth::authz::{Action, Target};
+use crate::entities::{region, response, survey_wave, wave_result};
+use crate::results;
+use crate::routes::AppState;
+use app::i18n::Lang;
+
+/// The questionnaire versions this installation can field.
+pub const QUESTIONNAIRE_VERSIONS: [&str; 1] = ["standard-v1"];
+
+super::csrf_form!(NewWave, Step);
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/waves", get(waves_page).post(create_wave))
+        .route("/staff/waves/{id}/{step}", post(change_wave))
+}
+
+#[derive(Deserialize, Default)]
+struct NewWave {
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    questionnaire: String,
+}
+
+struct WaveRow {
+    wave: survey_wave::Model,
+    responses: u64,
+    computed: Option<String>,
+}
+
+async fn rows(state: &AppState) -> Result<Vec<WaveRow>, DbErr> {
+    let waves = survey_wave::Entity::find()
+        .order_by_desc(survey_wave::Column::Year)
+        .order_by_desc(survey_wave::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut rows = vec![];
+    for wave in waves {
+        let responses = response::Entity::find()
+            .filter(response::Column::WaveId.eq(wave.id))
+            .count(&state.db)
+            .await?;
+        let computed = wave_result::Entity::find_by_id(wave.id)
+            .one(&state.db)
+            .await?
+            .map(|r| r.computed_at.format("%Y-%m-%d %H:%M UTC").to_string());
+        rows.push(WaveRow {
+            wave,
+            responses,
+            computed,
+        });
+    }
+    Ok(rows)
+}
+
+fn status_label(lang: Lang, status: &str) -> &'static str {
+    match status {
+        "open" => say(lang, "open", "open"),
+        "closed" => say(lang, "gesloten", "closed"),
+        _ => say(lang, "gepland", "planned"),
+    }
+}
+
+fn waves_form(
+    staff: &Staff,
+    status: StatusCode,
+    rows: Vec<WaveRow>,
+    problems: Vec<Problem>,
+    kept: NewWave,
+    done: Option<&'static str>,
+) -> Response {
+    let lang = staff.lang;
+    let csrf = staff.csrf_token.clone();
+    staff.page_with_status(status, say(lang, "Peilingen", "Survey waves"), move || {
+        let row_csrf = csrf.clone();
+        view! {
+            {done.map(|text| view! { <p class="message ok" role="status">{text}</p> })}
+            <div class="table-wrap">
+                <table class="data">
+                    <thead><tr>
+                        <th scope="col">{say(lang, "Peiling", "Wave")}</th>
+                        <th scope="col">{say(lang, "Jaar", "Year")}</th>
+                        <th scope="col">{say(lang, "Vragenlijst", "Questionnaire")}</th>
+                        <th scope="col">{say(lang, "Status", "Status")}</th>
+                        <th scope="col">{say(lang, "Antwoorden", "Responses")}</th>
+                        <th scope="col">{say(lang, "Uitkomsten berekend", "Results computed")}</th>
+                        <th scope="col">{say(lang, "Acties", "Actions")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|row| {
+                            let csrf = row_csrf.clone();
+                            let id = row.wave.id;
+                            let status = row.wave.status.clone();
+                            view! {
+                                <tr>
+                                    <td>{row.wave.name}</td>
+                                    <td>{row.wave.year}</td>
+                                    <td>{row.wave.questionnaire_version}</td>
+                                    <td>{status_label(lang, &status)}</td>
+                                    <td>{row.responses}</td>
+                                    <td>{row.computed.unwrap_or_else(|| "—".to_owned())}</td>
+                                    <td class="actions">
+                                        {wave_actions(lang, id, &status, csrf)}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <h2>{say(lang, "Nieuwe peiling", "New wave")}</h2>
+            <Problems lang problems/>
+            <form method="post" action="/staff/waves" class="staff-form">
+                <CsrfField token=csrf/>
+                <label for="name">{say(lang, "Naam", "Name")}</label>
+                <input id="name" name="name" type="text" required maxlength="120" value=kept.name/>
+                <label for="year">{say(lang, "Jaar", "Year")}</label>
+                <input id="year" name="year" type="number" required min="2000" max="2100" value=kept.year/>
+                <label for="questionnaire">{say(lang, "Versie van de vragenlijst", "Questionnaire version")}</label>
+                <select id="questionnaire" name="questionnaire">
+                    {QUESTIONNAIRE_VERSIONS.into_iter().map(|v| view! { <option value=v selected=v == kept.questionnaire>{v}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="button primary">{say(lang, "Aanmaken", "Create")}</button>
+            </form>
+        }
+    })
+}
+
+fn wave_actions(lang: Lang, id: i32, status: &str, csrf: String) -> AnyView {
+    let button = move |step: &'static str, label: &'static str, csrf: String| {
+        view! {
+            <form method="post" action=format!("/staff/waves/{id}/{step}") class="inline">
+                <CsrfField token=csrf/>
+                <button type="submit" class="button secondary">{label}</button>
+            </form>
+        }
+    };
+    match status {
+        "open" => view! {
+            {button("close", say(lang, "Sluiten en uitkomsten berekenen", "Close and compute results"), csrf.clone())}
+            {button("compute", say(lang, "Tussenstand berekenen", "Compute results now"), csrf)}
+        }
+        .into_any(),
+        "closed" => view! {
+            {button("compute", say(lang, "Opnieuw berekenen", "Recompute"), csrf.clone())}
+            <form method="post" action=format!("/staff/waves/{id}/reopen") class="inline reopen">
+                <CsrfField token=csrf/>
+                <label for=format!("reason-{id}")>{say(lang, "Reden om te heropenen", "Reason to reopen")}</label>
+                <input id=format!("reason-{id}") name="reason" type="text" required maxlength="500"/>
+                <button type="submit" class="button secondary">{say(lang, "Heropenen", "Reopen")}</button>
+            </form>
+        }
+        .into_any(),
+        _ => button("open", say(lang, "Openen", "Open"), csrf).into_any(),
+    }
+}
+
+async fn waves_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+    match rows(&state).await {
+        Ok(rows) => waves_form(
+            &staff,
+            StatusCode::OK,
+            rows,
+            vec![],
+            NewWave::default(),
+            None,
+        ),
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn create_wave(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<NewWave>, FormRejection>,
+) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+    let form = attempt!(staff.accept(form));
+    let lang = staff.lang;
+    let mut problems = vec![];
+    let name = form.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 120 {
+        problems.push(Problem {
+            field: "name",
+            text: say(
+                lang,
+                "Vul een naam in van hoogstens 120 tekens.",
+                "Enter a name of at most 120 characters.",
+            ),
+        });
+    }
+    let year = form
+        .year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y));
+    if year.is_none() {
+        problems.push(Problem {
+            field: "year",
+            text: say(
+                lang,
+                "Vul een jaartal in tussen 2000 en 2100.",
+                "Enter a year between 2000 and 2100.",
+            ),
+        });
+    }
+    if !QUESTIONNAIRE_VERSIONS.contains(&form.questionnaire.as_str()) {
+        problems.push(Problem {
+            field: "questionnaire",
+            text: say(
+                lang,
+                "Kies een versie van de vragenlijst.",
+                "Choose a questionnaire version.",
+            ),
+        });
+    }
+    if !problems.is_empty() {
+        return match rows(&state).await {
+            Ok(rows) => waves_form(
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                rows,
+                problems,
+                form,
+                None,
+            ),
+            Err(error) => unavailable(error),
+        };
+    }
+    let result = async {
+        let region = region::Entity::find()
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("region".into()))?;
+        let txn = state.db.begin().await?;
+        let wave = survey_wave::ActiveModel {
+            region_id: Set(region.id),
+            name: Set(name),
+            year: Set(year.unwrap_or_default()),
+            questionnaire_version: Set(form.questionnaire.clone()),
+            status: Set("planned".to_owned()),
+            opened_at: Set(None),
+            closed_at: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        super::audit::record(
+            &txn,
+            Some(staff.user.id),
+            "wave.created",
+            format!("wave:{}", wave.id),
+            serde_json::json!({ "questionnaire": form.questionnaire }),
+        )
+        .await?;
+        txn.commit().await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to("/staff/waves").into_response(),
+        Err(error) => unavailable(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct Step {
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn change_wave(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, step)): Path<(String, String)>,
+    form: Result<Form<Step>, FormRejection>,
+) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+    let form = attempt!(staff.accept(form));
+    let lang = staff.lang;
+    let wave = match id.parse::<i32>() {
+        Ok(id) => match survey_wave::Entity::find_by_id(id).one(&state.db).await {
+            Ok(Some(wave)) => wave,
+            Ok(None) => return not_found(lang),
+            Err(error) => return unavailable(error),
+        },
+        Err(_) => return not_found(lang),
+    };
+    let threshold = match super::places::threshold(&state).await {
+        Ok(threshold) => threshold,
+        Err(error) => return unavailable(error),
+    };
+    let actor = Some(staff.user.id);
+    let refuse = |problem: Problem| async {
+        match rows(&state).await {
+            Ok(rows) => waves_form(
+                &staff,
+                StatusCode::CONFLICT,
+                rows,
+                vec![problem],
+                NewWave::default(),
+                None,
+            ),
+            Err(error) => unavailable(error),
+        }
+    };
+    let outcome: Result<&'static str, results::ResultsError> =
+        match (step.as_str(), wave.status.as_str()) {
+            ("open", "planned") => set_status(&state, &wave, "open", actor, serde_json::json!({}))
+                .await
+                .map(|()| {
+                    say(
+                        lang,
+                        "De peiling is open: klascodes werken nu.",
+                        "The wave is open: class codes work now.",
+                    )
+                })
+                .map_err(Into::into),
+            ("close", "open") => results::close_wave(&state.db, wave.id, threshold, actor)
+                .await
+                .map(|_| {
+                    say(
+                        lang,
+                        "De peiling is gesloten en de uitkomsten zijn berekend.",
+                        "The wave is closed and its results are computed.",
+                    )
+                }),
+            ("compute", "open" | "closed") => {
+                results::compute_and_store(&state.db, wave.id, threshold, actor)
+                    .await
+                    .map(|_| {
+                        say(
+                            lang,
+                            "De uitkomsten zijn (opnieuw) berekend.",
+                            "The results have been computed (again).",
+                        )
+                    })
+            }
+            ("reopen", "closed") => {
+                let reason = form.reason.trim();
+                if reason.is_empty() || reason.chars().count() > 500 {
+                    return refuse(Problem {
+                        field: "name",
+                        text: say(
+                            lang,
+                            "Geef een reden (hoogstens 500 tekens) om de peiling te heropenen.",
+                            "Give a reason (at most 500 characters) to reopen the wave.",
+                        ),
+                    })
+                    .await;
+                }
+                set_status(
+                    &state,
+                    &wave,
+                    "open",
+                    actor,
+                    serde_json::json!({ "reason": reason }),
+                )
+                .await
+                .map(|()| say(lang, "De peiling is weer open.", "The wave is open again."))
+                .map_err(Into::into)
+            }
+            ("open" | "close" | "compute" | "reopen", _) => {
+                return refuse(Problem {
+                field: "name",
+                text: say(
+                    lang,
+                    "Dat kan niet in de huidige status van deze peiling. Er is niets veranderd.",
+                    "That is not possible in this wave's current status. Nothing was changed.",
+                ),
+            })
+            .await;
+            }
+            _ => return not_found(lang),
+        };
+    match outcome {
+        Ok(done) => match rows(&state).await {
+            Ok(rows) => waves_form(
+                &staff,
+                StatusCode::OK,
+                rows,
+                vec![],
+                NewWave::default(),
+                Some(done),
+            ),
+            Err(error) => unavailable(error),
+        },
+        Err(results::ResultsError::Database(error)) => unavailable(error),
+        Err(error) => {
+            tracing::error!(%error, wave = wave.id, "could not compute a wave's results");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                say(
+                    lang,
+                    "De uitkomsten konden niet berekend worden; er is niets vervangen.",
+                    "The results could not be computed; nothing was replaced.",
+                ),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn set_status(
+    state: &AppState,
+    wave: &survey_wave::Model,
+    status: &str,
+    actor: Option<i32>,
+    detail: serde_json::Value,
+) -> Result<(), DbErr> {
+    let txn = state.db.begin().await?;
+    let mut change: survey_wave::ActiveModel = wave.clone().into();
+    change.status = Set(status.to_owned());
+    if status == "open" {
+        change.closed_at = Set(None);
+        if wave.opened_at.is_none() {
+            change.opened_at = Set(Some(Utc::now()));
+        }
+    }
+    change.update(&txn).await?;
+    let action = if wave.status == "closed" {
+        "wave.reopened"
+    } else {
+        "wave.opened"
+    };
+    super::audit::record(&txn, actor, action, format!("wave:{}", wave.id), detail).await?;
+    txn.commit().await
+}
