@@ -559,7 +559,138 @@ async fn a_school_coordinator_registers_a_class_and_gets_its_sheet(backend: Back
     );
 }
 
+async fn a_changed_role_applies_at_once_and_a_deactivated_account_is_signed_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let csrf = coordinator(&app).await;
+    let school = text(
+        &app.database,
+        "SELECT CAST(id AS TEXT) AS t FROM school WHERE name = 'Heidecollege'",
+    )
+    .await;
+    let made = create_user(
+        &app,
+        "school@peiling.example",
+        PASSWORD,
+        &["--role", "school-coordinator", "--school", &school],
+    );
+    assert!(made.status.success());
+    let user = text(
+        &app.database,
+        "SELECT CAST(id AS TEXT) AS t FROM app_user WHERE email = 'school@peiling.example'",
+    )
+    .await;
+    let other = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = other
+        .post(app.url("/login"))
+        .form(&[("email", "school@peiling.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let classes = format!("/staff/schools/{school}/classes");
+    assert_eq!(
+        other.get(app.url(&classes)).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+
+    // Made a teacher: the classes screen is gone on the next request.
+    let path = format!("/staff/users/{user}");
+    let changed = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("name", "Sam School"),
+                ("role", "teacher"),
+                ("school", &school),
+                ("active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(
+        other.get(app.url(&classes)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(audit_entries(&app, "user.changed").await, 1);
+
+    // A teacher needs a school; refused, nothing changes.
+    let refused = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("name", "Sam School"),
+                ("role", "teacher"),
+                ("active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(audit_entries(&app, "user.changed").await, 1);
+
+    // Deactivated: signed out everywhere and unable to log in.
+    let off = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("name", "Sam School"),
+                ("role", "teacher"),
+                ("school", &school),
+            ],
+        )
+        .await;
+    assert_eq!(off.status(), StatusCode::OK);
+    let after = other.get(app.url("/staff")).send().await.unwrap();
+    assert_eq!(after.headers()[header::LOCATION], "/login");
+    let again = other
+        .post(app.url("/login"))
+        .form(&[("email", "school@peiling.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+
+    // The coordinator cannot lock themselves out.
+    let me = text(
+        &app.database,
+        "SELECT CAST(id AS TEXT) AS t FROM app_user WHERE email = 'regio@peiling.example'",
+    )
+    .await;
+    let demoted = app
+        .post_form(
+            &format!("/staff/users/{me}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Regio"),
+                ("role", "teacher"),
+                ("school", &school),
+                ("active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(demoted.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        text(
+            &app.database,
+            &format!("SELECT role AS t FROM app_user WHERE id = {me}")
+        )
+        .await,
+        "region_coordinator"
+    );
+    assert_eq!(
+        app.get("/staff/users/999999").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
 crate::on_both_databases!(
+    a_changed_role_applies_at_once_and_a_deactivated_account_is_signed_out,
     a_new_account_chooses_its_password_with_a_link_that_works_once,
     an_expired_link_and_a_made_up_one_do_nothing,
     changing_ones_password_needs_the_current_one,

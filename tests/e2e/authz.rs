@@ -96,6 +96,22 @@ fn matrix() -> Vec<Entry> {
         ),
         e(M::GET, "/staff/users", "/staff/users", &[], REGION, REGION),
         e(
+            M::GET,
+            "/staff/users/{id}",
+            "/staff/users/{user}",
+            &[],
+            REGION,
+            REGION,
+        ),
+        e(
+            M::POST,
+            "/staff/users/{id}",
+            "/staff/users/{user}",
+            &[("name", "")],
+            REGION,
+            REGION,
+        ),
+        e(
             M::POST,
             "/staff/users",
             "/staff/users",

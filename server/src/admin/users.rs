@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff", get(home))
         .route("/staff/password", get(password_page).post(change_password))
         .route("/staff/users", get(users_page).post(create_user))
+        .route("/staff/users/{id}", get(edit_page).post(change_user))
         .route("/staff/users/{id}/reset", post(issue_reset))
         .route("/reset/{token}", get(reset_page).post(reset_password))
 }
@@ -221,6 +222,9 @@ pub struct NewUser {
     /// Village ids, comma-separated (one field keeps the form usable without script).
     #[serde(default)]
     villages: String,
+    /// The edit form's checkbox: present when the account may log in.
+    #[serde(default)]
+    active: Option<String>,
 }
 
 struct Choices {
@@ -295,19 +299,7 @@ fn users_form(
             )
         })
         .collect::<Vec<_>>();
-    let municipality_options = municipalities
-        .iter()
-        .map(|m| (m.id.to_string(), m.name.clone()))
-        .collect::<Vec<_>>();
-    let school_options = schools
-        .iter()
-        .map(|s| (s.id.to_string(), s.name.clone()))
-        .collect::<Vec<_>>();
-    let village_list = villages
-        .iter()
-        .map(|v| format!("{} = {}", v.id, v.name))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let options = ScopeOptions::new(&municipalities, &villages, &schools);
     staff.page_with_status(status, say(lang, "Gebruikers", "Users"), move || {
         let row_csrf = csrf.clone();
         view! {
@@ -334,7 +326,7 @@ fn users_form(
                             let csrf = row_csrf.clone();
                             view! {
                                 <tr>
-                                    <td>{email}</td><td>{name}</td><td>{role}</td><td>{scope}</td>
+                                    <td><a href=format!("/staff/users/{id}")>{email}</a></td><td>{name}</td><td>{role}</td><td>{scope}</td>
                                     <td>
                                         {(!active).then(|| say(lang, "inactief", "inactive"))}
                                         <form method="post" action=format!("/staff/users/{id}/reset") class="inline">
@@ -353,7 +345,55 @@ fn users_form(
             <form method="post" action="/staff/users" class="staff-form">
                 <CsrfField token=csrf/>
                 <label for="email">{say(lang, "E-mailadres", "E-mail address")}</label>
-                <input id="email" name="email" type="email" required value=kept.email/>
+                <input id="email" name="email" type="email" required value=kept.email.clone()/>
+                <UserFields lang options kept/>
+                <button type="submit" class="button primary">{say(lang, "Aanmaken", "Create")}</button>
+            </form>
+        }
+    })
+}
+
+/// The choices of role and scope the user forms offer.
+#[derive(Clone)]
+struct ScopeOptions {
+    municipalities: Vec<(String, String)>,
+    schools: Vec<(String, String)>,
+    villages: String,
+}
+
+impl ScopeOptions {
+    fn new(
+        municipalities: &[municipality::Model],
+        villages: &[village::Model],
+        schools: &[school::Model],
+    ) -> ScopeOptions {
+        ScopeOptions {
+            municipalities: municipalities
+                .iter()
+                .map(|m| (m.id.to_string(), m.name.clone()))
+                .collect(),
+            schools: schools
+                .iter()
+                .map(|s| (s.id.to_string(), s.name.clone()))
+                .collect(),
+            villages: villages
+                .iter()
+                .map(|v| format!("{} = {}", v.id, v.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+/// Name, role and scope of an account, as the create and edit forms ask them.
+#[component]
+fn UserFields(lang: Lang, options: ScopeOptions, kept: NewUser) -> impl IntoView {
+    let ScopeOptions {
+        municipalities: municipality_options,
+        schools: school_options,
+        villages: village_list,
+    } = options;
+    view! {
                 <label for="name">{say(lang, "Naam", "Name")}</label>
                 <input id="name" name="name" type="text" required maxlength="200" value=kept.name/>
                 <label for="role">{say(lang, "Rol", "Role")}</label>
@@ -382,10 +422,7 @@ fn users_form(
                 <label for="villages">{say(lang, "Kernen van een jongerenwerker (nummers, met komma's)", "Villages of a youth worker (numbers, comma-separated)")}</label>
                 <p class="hint" id="villages-hint">{village_list}</p>
                 <input id="villages" name="villages" type="text" aria-describedby="villages-hint" value=kept.villages/>
-                <button type="submit" class="button primary">{say(lang, "Aanmaken", "Create")}</button>
-            </form>
-        }
-    })
+    }
 }
 
 async fn users_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -414,10 +451,21 @@ struct ValidUser {
     villages: Vec<i32>,
 }
 
-fn validate_user(lang: Lang, form: &NewUser, choices: &Choices) -> Result<ValidUser, Vec<Problem>> {
+/// Checks a new account's form, or an existing account's (`editing`: its
+/// e-mail address cannot change).
+fn validate_user(
+    lang: Lang,
+    form: &NewUser,
+    choices: &Choices,
+    editing: Option<&app_user::Model>,
+) -> Result<ValidUser, Vec<Problem>> {
     let mut problems = vec![];
-    let email = form.email.trim().to_lowercase();
-    if !crate::auth::users::looks_like_email(&email) {
+    let email = match editing {
+        Some(user) => user.email.clone(),
+        None => form.email.trim().to_lowercase(),
+    };
+    if editing.is_some() {
+    } else if !crate::auth::users::looks_like_email(&email) {
         problems.push(Problem {
             field: "email",
             text: say(
@@ -555,7 +603,7 @@ async fn create_user(
         Ok(known) => known,
         Err(error) => return unavailable(error),
     };
-    let valid = match validate_user(staff.lang, &form, &known) {
+    let valid = match validate_user(staff.lang, &form, &known, None) {
         Ok(valid) => valid,
         Err(problems) => {
             return users_form(
@@ -837,6 +885,210 @@ async fn reset_password(
     match result {
         Ok(true) => Redirect::to("/login?reset=done").into_response(),
         Ok(false) => link_dead(lang),
+        Err(error) => unavailable(error),
+    }
+}
+
+// ---- changing an account ----------------------------------------------------
+
+/// The account a request names, if it exists (the caller already proved to be
+/// allowed to administer).
+async fn account(state: &AppState, staff: &Staff, id: &str) -> Result<app_user::Model, Response> {
+    let Ok(id) = id.parse::<i32>() else {
+        return Err(not_found(staff.lang));
+    };
+    app_user::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .map_err(unavailable)?
+        .ok_or_else(|| not_found(staff.lang))
+}
+
+/// The edit form's fields as they stand for `user`.
+async fn as_form(state: &AppState, user: &app_user::Model) -> Result<NewUser, DbErr> {
+    let villages = user_village::Entity::find()
+        .filter(user_village::Column::UserId.eq(user.id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|v| v.village_id.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(NewUser {
+        csrf: String::new(),
+        email: user.email.clone(),
+        name: user.display_name.clone(),
+        role: user.role.clone(),
+        municipality: user
+            .municipality_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        school: user.school_id.map(|id| id.to_string()).unwrap_or_default(),
+        villages,
+        active: user.active.then(|| "on".to_owned()),
+    })
+}
+
+fn edit_form(
+    staff: &Staff,
+    status: StatusCode,
+    user: &app_user::Model,
+    choices: Choices,
+    problems: Vec<Problem>,
+    kept: NewUser,
+    saved: bool,
+) -> Response {
+    let lang = staff.lang;
+    let csrf = staff.csrf_token.clone();
+    let options = ScopeOptions::new(&choices.municipalities, &choices.villages, &choices.schools);
+    let action = format!("/staff/users/{}", user.id);
+    let email = user.email.clone();
+    let active = kept.active.is_some();
+    staff.page_with_status(status, say(lang, "Gebruiker wijzigen", "Change user"), move || {
+        view! {
+            {saved.then(|| view! { <p class="message ok" role="status">{say(lang, "Opgeslagen.", "Saved.")}</p> })}
+            <p>{say(lang, "E-mailadres", "E-mail address")}": "<strong>{email}</strong></p>
+            <Problems lang problems/>
+            <form method="post" action=action class="staff-form">
+                <CsrfField token=csrf/>
+                <UserFields lang options kept/>
+                <div class="checkbox">
+                    <input id="active" name="active" type="checkbox" checked=active/>
+                    <label for="active">{say(lang, "Mag inloggen", "May log in")}</label>
+                </div>
+                <button type="submit" class="button primary">{say(lang, "Opslaan", "Save")}</button>
+            </form>
+            <p><a href="/staff/users">{say(lang, "Terug naar de gebruikers", "Back to the users")}</a></p>
+        }
+    })
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+    let user = attempt!(account(&state, &staff, &id).await);
+    let loaded =
+        async { Ok::<_, DbErr>((choices(&state.db).await?, as_form(&state, &user).await?)) };
+    match loaded.await {
+        Ok((choices, kept)) => {
+            edit_form(&staff, StatusCode::OK, &user, choices, vec![], kept, false)
+        }
+        Err(error) => unavailable(error),
+    }
+}
+
+async fn change_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<NewUser>, FormRejection>,
+) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+    let user = attempt!(account(&state, &staff, &id).await);
+    let form = attempt!(staff.accept(form));
+    let known = match choices(&state.db).await {
+        Ok(known) => known,
+        Err(error) => return unavailable(error),
+    };
+    let lang = staff.lang;
+    let mut valid = validate_user(lang, &form, &known, Some(&user));
+    let active = form.active.is_some();
+    // Nobody locks themselves out: a coordinator keeps their own role and access.
+    if user.id == staff.user.id
+        && (!active || !matches!(&valid, Ok(v) if v.role == Role::RegionCoordinator))
+    {
+        let own = Problem {
+            field: "role",
+            text: say(
+                lang,
+                "Je kunt je eigen rol of toegang niet wegnemen; vraag een andere regiocoördinator.",
+                "You cannot take away your own role or access; ask another region coordinator.",
+            ),
+        };
+        valid = match valid {
+            Ok(_) => Err(vec![own]),
+            Err(mut problems) => {
+                problems.push(own);
+                Err(problems)
+            }
+        };
+    }
+    let valid = match valid {
+        Ok(valid) => valid,
+        Err(problems) => {
+            return edit_form(
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &user,
+                known,
+                problems,
+                form,
+                false,
+            );
+        }
+    };
+    let result = async {
+        let txn = state.db.begin().await?;
+        app_user::ActiveModel {
+            id: Set(user.id),
+            display_name: Set(valid.name.clone()),
+            role: Set(valid.role.key().to_owned()),
+            municipality_id: Set(valid.municipality),
+            school_id: Set(valid.school),
+            active: Set(active),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        user_village::Entity::delete_many()
+            .filter(user_village::Column::UserId.eq(user.id))
+            .exec(&txn)
+            .await?;
+        for village in &valid.villages {
+            user_village::ActiveModel {
+                user_id: Set(user.id),
+                village_id: Set(*village),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        if !active {
+            session::end_all_of(&txn, user.id).await?;
+        }
+        super::audit::record(
+            &txn,
+            Some(staff.user.id),
+            "user.changed",
+            format!("user:{}", user.id),
+            serde_json::json!({
+                "from": { "role": user.role, "municipality": user.municipality_id, "school": user.school_id, "active": user.active },
+                "to": { "role": valid.role.key(), "municipality": valid.municipality, "school": valid.school, "villages": valid.villages, "active": active },
+            }),
+        )
+        .await?;
+        txn.commit().await
+    }
+    .await;
+    if let Err(error) = result {
+        return unavailable(error);
+    }
+    let reloaded = async {
+        let user = app_user::Entity::find_by_id(user.id)
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("user".into()))?;
+        let kept = as_form(&state, &user).await?;
+        Ok::<_, DbErr>((user, choices(&state.db).await?, kept))
+    };
+    match reloaded.await {
+        Ok((user, choices, kept)) => {
+            edit_form(&staff, StatusCode::OK, &user, choices, vec![], kept, true)
+        }
         Err(error) => unavailable(error),
     }
 }
