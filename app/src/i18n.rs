@@ -209,12 +209,6 @@ texts! {
         "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw.",
         "Too many failed attempts. Wait a quarter of an hour, then try again.",
     ),
-    LoginRequired => (
-        "Log in om deze pagina te zien.",
-        "Log in to see this page.",
-    ),
-    StaffWelcome => ("Welkom", "Welcome"),
-    SignedInAs => ("Je bent ingelogd als", "You are logged in as"),
     RoleRegionCoordinator => ("regiocoördinator", "region coordinator"),
     RoleMunicipality => ("gemeente", "municipality"),
     RoleSchoolCoordinator => ("schoolcoördinator", "school coordinator"),

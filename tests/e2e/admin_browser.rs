@@ -161,6 +161,7 @@ async fn a_wave_goes_from_the_coordinator_to_a_class_code_to_the_teachers_count(
                for (const sheet of document.styleSheets) {
                  for (const rule of sheet.cssRules) {
                    if (rule.media && rule.media.mediaText === 'print') found.push(rule.cssText);
+                   if (rule instanceof CSSPageRule) found.push('page size: ' + rule.style.getPropertyValue('size'));
                  }
                }
                return found.join('\n');"#,
@@ -169,7 +170,10 @@ async fn a_wave_goes_from_the_coordinator_to_a_class_code_to_the_teachers_count(
         .await
         .unwrap();
     let print_rules = print_rules.as_str().unwrap();
-    assert!(print_rules.contains("size: A4"), "{print_rules}");
+    assert!(
+        print_rules.to_lowercase().contains("page size: a4"),
+        "{print_rules}"
+    );
     assert!(print_rules.contains(".staff-nav"), "{print_rules}");
     assert!(
         c.find(Locator::Css(".sheet-qr svg")).await.is_ok(),

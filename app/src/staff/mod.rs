@@ -1,4 +1,4 @@
-//! Staff pages that need no script: logging in and the landing page after it.
+//! The staff login form; the staff screens behind it are rendered by the server.
 
 use leptos::prelude::*;
 
@@ -18,18 +18,6 @@ pub fn LoginForm(lang: Lang, problem: Option<Text>, email: String) -> impl IntoV
             <label for="password">{lang.text(Text::Password)}</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required/>
             <button type="submit" class="button primary">{lang.text(Text::LogIn)}</button>
-        </form>
-    }
-}
-
-/// Where a member of staff lands after logging in.
-#[component]
-pub fn StaffHome(lang: Lang, name: String, role: Text) -> impl IntoView {
-    view! {
-        <h1>{lang.text(Text::StaffWelcome)}", " {name}</h1>
-        <p>{lang.text(Text::SignedInAs)}" " <strong>{lang.text(role)}</strong>"."</p>
-        <form method="post" action="/logout">
-            <button type="submit" class="button secondary">{lang.text(Text::LogOut)}</button>
         </form>
     }
 }

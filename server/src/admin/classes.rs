@@ -42,14 +42,15 @@ pub fn routes() -> Router<AppState> {
 /// Counts refresh themselves this often (seconds), without script.
 const REFRESH_SECONDS: &str = "30";
 
+/// A school coordinator's way to their own school's classes.
 async fn own_classes(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let staff = attempt!(Staff::from_request(&state, &headers).await);
-    match staff.principal.school {
-        Some(school) if staff.role() == Role::SchoolCoordinator => {
-            Redirect::to(&format!("/staff/schools/{school}/classes")).into_response()
-        }
-        _ => not_found(staff.lang),
-    }
+    let Some(school) = staff.principal.school else {
+        return not_found(staff.lang);
+    };
+    let target = attempt!(lookup::school(&state.db, school).await.map_err(unavailable));
+    attempt!(staff.require(Action::RegisterClasses, target));
+    Redirect::to(&format!("/staff/schools/{school}/classes")).into_response()
 }
 
 fn parse_id(raw: &str) -> Option<i32> {

@@ -46,7 +46,12 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let staff = attempt!(Staff::from_request(&state, &headers).await);
     let lang = staff.lang;
     let role = staff.role().label();
-    staff.page(say(lang, "Welkom", "Welcome"), move || {
+    let title = format!(
+        "{}, {}",
+        say(lang, "Welkom", "Welcome"),
+        staff.user.display_name
+    );
+    staff.page(&title, move || {
         view! {
             <p>{say(lang, "Je bent ingelogd als", "You are logged in as")}" "<strong>{lang.text(role)}</strong>"."</p>
             <p>{say(
