@@ -201,6 +201,10 @@ texts! {
     Password => ("Wachtwoord", "Password"),
     LogIn => ("Inloggen", "Log in"),
     LogOut => ("Uitloggen", "Log out"),
+    PasswordSet => (
+        "Je nieuwe wachtwoord is opgeslagen. Log ermee in.",
+        "Your new password has been saved. Log in with it.",
+    ),
     LoginFailed => (
         "Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw.",
         "This e-mail address and password do not match. Try again.",

@@ -24,7 +24,7 @@ use surveys::{
 };
 
 use crate::config::DatabaseArgs;
-use crate::entities::{audit_log, response, school, survey_wave, wave_figure, wave_result};
+use crate::entities::{response, school, survey_wave, wave_figure, wave_result};
 use crate::survey::flow::questionnaire_named;
 
 /// Why a wave's results could not be computed or stored.
@@ -342,17 +342,7 @@ async fn audit(
     wave: i32,
     detail: serde_json::Value,
 ) -> Result<(), DbErr> {
-    audit_log::ActiveModel {
-        at: Set(Utc::now()),
-        actor_user_id: Set(actor),
-        action: Set(action.to_owned()),
-        subject: Set(format!("wave:{wave}")),
-        detail: Set(Some(detail.to_string())),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    crate::admin::audit::record(db, actor, action, format!("wave:{wave}"), detail).await
 }
 
 /// Closes a wave (no code accepts answers any more) and computes its results.

@@ -113,6 +113,18 @@ async fn a_new_account_chooses_its_password_with_a_link_that_works_once(backend:
         .await
         .unwrap();
     assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    let confirmed = teacher
+        .get(app.url(set.headers()[header::LOCATION].to_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        confirmed
+            .text()
+            .await
+            .unwrap()
+            .contains("Je nieuwe wachtwoord is opgeslagen")
+    );
     let again = teacher
         .post(app.url(&path))
         .form(&[

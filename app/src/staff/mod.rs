@@ -6,11 +6,18 @@ use crate::i18n::{Lang, Text};
 
 /// The login form. `problem` is one message for every wrong combination (or
 /// for too many attempts), so the page never tells whether an account exists.
+/// `notice` confirms what just happened, such as a password that was set.
 #[component]
-pub fn LoginForm(lang: Lang, problem: Option<Text>, email: String) -> impl IntoView {
+pub fn LoginForm(
+    lang: Lang,
+    problem: Option<Text>,
+    notice: Option<Text>,
+    email: String,
+) -> impl IntoView {
     view! {
         <h1>{lang.text(Text::LoginTitle)}</h1>
         <p>{lang.text(Text::LoginLead)}</p>
+        {notice.map(|text| view! { <p class="message" role="status" id="login-notice">{lang.text(text)}</p> })}
         {problem.map(|text| view! { <p class="message" role="alert" id="login-problem">{lang.text(text)}</p> })}
         <form method="post" action="/login" class="login-form">
             <label for="email">{lang.text(Text::Email)}</label>

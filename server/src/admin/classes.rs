@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use axum::{
     Form, Router,
     extract::{Path, State, rejection::FormRejection},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
@@ -372,15 +372,9 @@ fn grouped(code: &str) -> String {
 }
 
 /// The address a student opens; the QR code carries the code with it.
-fn survey_address(headers: &HeaderMap, code: &str) -> (String, String) {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    (
-        format!("http://{host}/"),
-        format!("http://{host}/?code={code}"),
-    )
+fn survey_address(state: &AppState, headers: &HeaderMap, code: &str) -> (String, String) {
+    let origin = super::public_origin(state, headers);
+    (format!("{origin}/"), format!("{origin}/?code={code}"))
 }
 
 fn qr_svg(text: &str) -> Option<String> {
@@ -430,7 +424,7 @@ async fn code_sheet(
         _ => return not_found(staff.lang),
     };
     let lang = staff.lang;
-    let (address, qr_address) = survey_address(&headers, &code.code);
+    let (address, qr_address) = survey_address(&state, &headers, &code.code);
     let qr = qr_svg(&qr_address).unwrap_or_default();
     let shown = grouped(&code.code);
     let label = code.label.clone().unwrap_or_default();

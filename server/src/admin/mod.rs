@@ -218,6 +218,27 @@ fn navigation(staff: &Staff) -> Vec<(&'static str, &'static str)> {
     links
 }
 
+/// The address this site is reached at, as the request shows it: `https` when
+/// the site is served over HTTPS (`--secure-cookies`), for links people copy
+/// or scan.
+pub fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
+    let scheme = if state.settings.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    format!("{scheme}://{host}")
+}
+
 /// A short page with one message, for refusals and confirmations.
 pub fn message_page(lang: Lang, status: StatusCode, title: &str, text: &str) -> Response {
     let text = text.to_owned();

@@ -5,7 +5,7 @@
 use axum::{
     Form, Router,
     extract::{Path, State, rejection::FormRejection},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -672,7 +672,7 @@ async fn create_user(
                 Ok(choices) => choices,
                 Err(error) => return unavailable(error),
             };
-            let link = reset_link(&headers, &token);
+            let link = reset_link(&state, &headers, &token);
             users_form(
                 &staff,
                 StatusCode::CREATED,
@@ -705,13 +705,9 @@ async fn new_reset(db: &impl sea_orm::ConnectionTrait, user_id: i32) -> Result<S
     Ok(token)
 }
 
-/// The full address of a reset link, on the host the coordinator is using.
-fn reset_link(headers: &HeaderMap, token: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}/reset/{token}")
+/// The full address of a reset link.
+fn reset_link(state: &AppState, headers: &HeaderMap, token: &str) -> String {
+    format!("{}/reset/{token}", super::public_origin(state, headers))
 }
 
 #[derive(Deserialize)]
@@ -756,7 +752,7 @@ async fn issue_reset(
         Err(error) => return unavailable(error),
     };
     let lang = staff.lang;
-    let link = reset_link(&headers, &token);
+    let link = reset_link(&state, &headers, &token);
     let email = user.email;
     staff.page(say(lang, "Link om een wachtwoord te kiezen", "Link to choose a password"), move || {
         view! {

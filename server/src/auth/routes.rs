@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, State, rejection::FormRejection},
+    extract::{ConnectInfo, Query, State, rejection::FormRejection},
     http::{HeaderMap, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -34,19 +34,30 @@ fn login_form(status: StatusCode, lang: Lang, problem: Option<Text>, email: Stri
         lang.text(Text::LoginTitle),
         "staff",
         move || {
-            view! { <LoginForm lang problem email/> }
+            view! { <LoginForm lang problem notice=None email/> }
         },
     );
     (status, Html(html)).into_response()
 }
 
-async fn login_page(headers: HeaderMap) -> Response {
-    login_form(
-        StatusCode::OK,
-        Lang::from_headers(&headers),
-        None,
-        String::new(),
-    )
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    reset: Option<String>,
+}
+
+async fn login_page(headers: HeaderMap, Query(query): Query<LoginQuery>) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let notice = (query.reset.as_deref() == Some("done")).then_some(Text::PasswordSet);
+    let html = document::render(
+        lang.code(),
+        "ltr",
+        lang.text(Text::LoginTitle),
+        "staff",
+        move || {
+            view! { <LoginForm lang problem=None notice email=String::new()/> }
+        },
+    );
+    Html(html).into_response()
 }
 
 #[derive(Deserialize)]
