@@ -28,13 +28,23 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn login_form(status: StatusCode, lang: Lang, problem: Option<Text>, email: String) -> Response {
+    login_page_with(status, lang, problem, None, email)
+}
+
+fn login_page_with(
+    status: StatusCode,
+    lang: Lang,
+    problem: Option<Text>,
+    notice: Option<Text>,
+    email: String,
+) -> Response {
     let html = document::render(
         lang.code(),
         "ltr",
         lang.text(Text::LoginTitle),
         "staff",
         move || {
-            view! { <LoginForm lang problem notice=None email/> }
+            view! { <LoginForm lang problem notice email/> }
         },
     );
     (status, Html(html)).into_response()
@@ -48,16 +58,7 @@ pub struct LoginQuery {
 async fn login_page(headers: HeaderMap, Query(query): Query<LoginQuery>) -> Response {
     let lang = Lang::from_headers(&headers);
     let notice = (query.reset.as_deref() == Some("done")).then_some(Text::PasswordSet);
-    let html = document::render(
-        lang.code(),
-        "ltr",
-        lang.text(Text::LoginTitle),
-        "staff",
-        move || {
-            view! { <LoginForm lang problem=None notice email=String::new()/> }
-        },
-    );
-    Html(html).into_response()
+    login_page_with(StatusCode::OK, lang, None, notice, String::new())
 }
 
 #[derive(Deserialize)]
