@@ -5,7 +5,11 @@
 //! The draw is deterministic: the same questionnaire, region, size and seed give
 //! the same responses on every machine.
 
-use crate::questionnaire::{AnswerCode, Answers, ItemKey, ItemKind, Questionnaire};
+pub mod trends;
+
+use std::collections::BTreeMap;
+
+use crate::questionnaire::{AnswerCode, AnswerOption, Answers, ItemKey, ItemKind, Questionnaire};
 use crate::wave::{MunicipalityId, SchoolId, SurveyResponse};
 
 /// The places synthetic students live and go to school in.
@@ -105,7 +109,12 @@ impl Random {
     }
 
     fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+        self.unit() <= p
+    }
+
+    /// A number in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// The index of an entry picked in proportion to its weight.
@@ -141,6 +150,95 @@ pub fn synthetic_responses(
     count: usize,
     seed: u64,
 ) -> Vec<SurveyResponse> {
+    draw(questionnaire, region, count, seed, &Plain)
+}
+
+/// One synthetic student, as far as their answers depend on who they are.
+struct Student {
+    school_year: AnswerCode,
+    /// The index of the school's municipality in the region.
+    municipality: Option<usize>,
+    /// The village they live in, once that question is answered.
+    village: Option<AnswerCode>,
+    /// A number in [0, 1) per kind of behaviour, drawn the first time it is
+    /// needed: the same number decides lifetime and recent use, so that whoever
+    /// drank last month also drank ever.
+    latent: BTreeMap<&'static str, f64>,
+}
+
+/// How a synthetic student answers.
+trait Model {
+    fn school_year(&self, random: &mut Random) -> AnswerCode;
+    /// An option of a choice item (`matrix`: a statement of a matrix).
+    fn choice(
+        &self,
+        random: &mut Random,
+        student: &mut Student,
+        key: &ItemKey,
+        options: &[AnswerOption],
+        matrix: bool,
+    ) -> AnswerCode;
+    fn number(
+        &self,
+        random: &mut Random,
+        student: &mut Student,
+        key: &ItemKey,
+        min: AnswerCode,
+        max: AnswerCode,
+    ) -> AnswerCode;
+}
+
+/// Answers without a model of youth: enough to exercise every code path.
+struct Plain;
+
+impl Model for Plain {
+    fn school_year(&self, random: &mut Random) -> AnswerCode {
+        1 + random.below(4) as AnswerCode
+    }
+
+    fn choice(
+        &self,
+        random: &mut Random,
+        student: &mut Student,
+        _key: &ItemKey,
+        options: &[AnswerOption],
+        matrix: bool,
+    ) -> AnswerCode {
+        // Statements of a matrix vary, as honest answers do.
+        if matrix {
+            return options[random.below(options.len())].code;
+        }
+        // Older students, and students further down the list of
+        // municipalities, answer "more" more often.
+        let more = 0.15
+            + 0.08 * f64::from(student.school_year)
+            + 0.03 * student.municipality.unwrap_or(0) as f64;
+        if random.chance(more) {
+            options[random.below(options.len())].code
+        } else {
+            options[0].code
+        }
+    }
+
+    fn number(
+        &self,
+        random: &mut Random,
+        _student: &mut Student,
+        _key: &ItemKey,
+        min: AnswerCode,
+        max: AnswerCode,
+    ) -> AnswerCode {
+        min + random.below((max - min + 1) as usize) as AnswerCode
+    }
+}
+
+fn draw(
+    questionnaire: &Questionnaire,
+    region: &SyntheticRegion,
+    count: usize,
+    seed: u64,
+    model: &impl Model,
+) -> Vec<SurveyResponse> {
     assert!(
         count == 0 || !region.schools.is_empty(),
         "a synthetic region needs a school"
@@ -157,10 +255,13 @@ pub fn synthetic_responses(
         let villages = municipality
             .map(|m| region.municipalities[m].villages.as_slice())
             .unwrap_or_default();
-        let year = 1 + random.below(4) as AnswerCode;
-        // Older students, and students further down the list of municipalities,
-        // answer "more" more often.
-        let more = 0.15 + 0.08 * f64::from(year) + 0.03 * municipality.unwrap_or(0) as f64;
+        let year = model.school_year(&mut random);
+        let mut student = Student {
+            school_year: year,
+            municipality,
+            village: None,
+            latent: BTreeMap::new(),
+        };
         let mut answers = Answers::new();
         for item in questionnaire.sections().iter().flat_map(|s| &s.items) {
             for key in item.answer_keys() {
@@ -168,26 +269,23 @@ pub fn synthetic_responses(
                     continue; // skipped
                 }
                 let code = match &item.kind {
-                    // Statements of a matrix vary, as honest answers do.
                     ItemKind::Matrix { scale, .. } => {
-                        scale.options[random.below(scale.options.len())].code
+                        model.choice(&mut random, &mut student, &key, &scale.options, true)
                     }
                     ItemKind::Choice { scale } => {
-                        if random.chance(more) {
-                            scale.options[random.below(scale.options.len())].code
-                        } else {
-                            scale.options[0].code
-                        }
+                        model.choice(&mut random, &mut student, &key, &scale.options, false)
                     }
                     ItemKind::Number { min, max } => {
-                        min + random.below((max - min + 1) as usize) as AnswerCode
+                        model.number(&mut random, &mut student, &key, *min, *max)
                     }
                     ItemKind::Village { elsewhere } => {
-                        if villages.is_empty() || random.chance(0.08) {
+                        let code = if villages.is_empty() || random.chance(0.08) {
                             elsewhere.code
                         } else {
                             villages[random.weighted(villages.iter().map(|v| v.1))].0
-                        }
+                        };
+                        student.village = Some(code);
+                        code
                     }
                 };
                 answers.insert(key.clone(), code);
