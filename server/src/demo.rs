@@ -8,6 +8,7 @@ use sea_orm::{
 
 use crate::entities::{class_code, municipality, region, school, survey_wave, village};
 use crate::survey::codes::{self, NewClass};
+use surveys::SuppressionThreshold;
 
 /// Municipalities with their villages; the first village is the main one.
 const GEOGRAPHY: &[(&str, &[&str])] = &[
@@ -53,6 +54,22 @@ const SCHOOLS: &[(&str, usize)] = &[
 ];
 
 pub const REGION_NAME: &str = "Regio Heuvelland (fictief)";
+
+/// The wave that is open for answering in the demo.
+pub const OPEN_YEAR: i32 = 2027;
+
+/// The demo's earlier waves, closed, with how many students answered each.
+pub const HISTORY: [(i32, usize); 5] = [
+    (2018, 2_400),
+    (2020, 2_250),
+    (2022, 2_600),
+    (2024, 2_100),
+    (2026, 2_500),
+];
+
+/// One seed for the whole demo region, so its villages keep their character
+/// from wave to wave.
+const DEMO_SEED: u64 = 2018;
 pub const QUESTIONNAIRE: &str = "standard-v1";
 
 /// Loads the demo region when the database holds no region yet.
@@ -64,6 +81,17 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
     }
     load(&txn).await?;
     txn.commit().await?;
+    // The earlier waves' figures, as if each had been closed in its time.
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let closed = survey_wave::Entity::find()
+        .filter(survey_wave::Column::Status.eq("closed"))
+        .all(db)
+        .await?;
+    for wave in closed {
+        crate::results::compute_and_store(db, wave.id, SuppressionThreshold::DEFAULT, None)
+            .await
+            .map_err(|error| DbErr::Custom(format!("demo wave {}: {error}", wave.id)))?;
+    }
     Ok(true)
 }
 
@@ -104,8 +132,8 @@ async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
 
     let wave = survey_wave::ActiveModel {
         region_id: Set(region.id),
-        name: Set("Peiling 2026".to_owned()),
-        year: Set(2026),
+        name: Set(format!("Peiling {OPEN_YEAR}")),
+        year: Set(OPEN_YEAR),
         questionnaire_version: Set(QUESTIONNAIRE.to_owned()),
         status: Set("open".to_owned()),
         opened_at: Set(Some(now)),
@@ -139,6 +167,34 @@ async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             )
             .await?;
         }
+    }
+
+    let synthetic = synthetic_region(db).await?;
+    for (step, (year, count)) in (0u32..).zip(HISTORY) {
+        let held = chrono::NaiveDate::from_ymd_opt(year, 3, 16)
+            .and_then(|day| day.and_hms_opt(9, 0, 0))
+            .map(|moment| moment.and_utc());
+        let past = survey_wave::ActiveModel {
+            region_id: Set(region.id),
+            name: Set(format!("Peiling {year}")),
+            year: Set(year),
+            questionnaire_version: Set(QUESTIONNAIRE.to_owned()),
+            status: Set("closed".to_owned()),
+            opened_at: Set(held),
+            closed_at: Set(held.map(|h| h + chrono::Duration::weeks(6))),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        let responses = surveys::synthetic::trends::demo_wave(
+            surveys::standard_v1(),
+            &synthetic,
+            step,
+            count,
+            DEMO_SEED,
+        );
+        insert_rows(db, past.id, &responses).await?;
     }
     Ok(())
 }
@@ -177,9 +233,21 @@ pub async fn open_codes(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Str
     Ok(lines)
 }
 
+/// How many students live in the `index`-th village of a municipality with
+/// `villages` villages, relatively: the first is the main village; the last of
+/// a municipality with four or more is a hamlet where only a handful of the
+/// students live, so that the demo shows figures being withheld.
+fn village_weight(index: usize, villages: usize) -> u32 {
+    match index {
+        0 => 40,
+        last if villages >= 4 && last == villages - 1 => 1,
+        _ => 20,
+    }
+}
+
 /// The region as stored, in the shape the synthetic answers are drawn for:
-/// each municipality's villages (the first, the main village, weighs most) and
-/// every school with an equal share of the students.
+/// each municipality's villages (weighted by [`village_weight`]) and every
+/// school with an equal share of the students.
 pub async fn synthetic_region(
     db: &impl ConnectionTrait,
 ) -> Result<surveys::synthetic::SyntheticRegion, DbErr> {
@@ -190,6 +258,12 @@ pub async fn synthetic_region(
         .order_by_asc(village::Column::Id)
         .all(db)
         .await?;
+    let count_in = |municipality: i32| {
+        villages
+            .iter()
+            .filter(|v| v.municipality_id == municipality)
+            .count()
+    };
     let municipalities = municipality::Entity::find()
         .order_by_asc(municipality::Column::Id)
         .all(db)
@@ -201,7 +275,7 @@ pub async fn synthetic_region(
                 .iter()
                 .filter(|v| v.municipality_id == m.id)
                 .enumerate()
-                .map(|(index, v)| (v.id, if index == 0 { 6 } else { 2 }))
+                .map(|(index, v)| (v.id, village_weight(index, count_in(m.id))))
                 .collect(),
         })
         .collect();
@@ -229,8 +303,17 @@ pub async fn insert_responses(
     wave_id: i32,
     responses: &[surveys::SurveyResponse],
 ) -> Result<(), DbErr> {
-    use crate::entities::response;
     let txn = db.begin().await?;
+    insert_rows(&txn, wave_id, responses).await?;
+    txn.commit().await
+}
+
+async fn insert_rows(
+    db: &impl ConnectionTrait,
+    wave_id: i32,
+    responses: &[surveys::SurveyResponse],
+) -> Result<(), DbErr> {
+    use crate::entities::response;
     for batch in responses.chunks(500) {
         let rows = batch
             .iter()
@@ -247,7 +330,7 @@ pub async fn insert_responses(
                 })
             })
             .collect::<Result<Vec<_>, DbErr>>()?;
-        response::Entity::insert_many(rows).exec(&txn).await?;
+        response::Entity::insert_many(rows).exec(db).await?;
     }
-    txn.commit().await
+    Ok(())
 }

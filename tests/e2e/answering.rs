@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, count, text};
 
-const RESPONSES: &str = "SELECT COUNT(*) AS n FROM response";
+const RESPONSES: &str = "SELECT COUNT(*) AS n FROM response WHERE wave_id = 1";
 const DRAFTS: &str = "SELECT COUNT(*) AS n FROM survey_draft";
 const USED: &str =
     "SELECT used_count AS n FROM class_code WHERE id = (SELECT MIN(id) FROM class_code)";
@@ -160,16 +160,29 @@ async fn a_student_answers_reviews_and_submits_exactly_once(backend: Backend) {
 
     // What was stored: the answers, the class's school year and the flags, and
     // nothing about the class, the draft or the time.
-    let answers: Value =
-        serde_json::from_str(&text(&app.database, "SELECT answers AS t FROM response").await)
-            .unwrap();
+    let answers: Value = serde_json::from_str(
+        &text(
+            &app.database,
+            "SELECT answers AS t FROM response WHERE wave_id = 1",
+        )
+        .await,
+    )
+    .unwrap();
     assert_eq!(answers["age"], 13);
     assert_eq!(answers["alcohol_lifetime"], 0);
     assert_eq!(
-        count(&app.database, "SELECT school_year AS n FROM response").await,
+        count(
+            &app.database,
+            "SELECT school_year AS n FROM response WHERE wave_id = 1"
+        )
+        .await,
         2
     );
-    let flags = count(&app.database, "SELECT validity_flags AS n FROM response").await;
+    let flags = count(
+        &app.database,
+        "SELECT validity_flags AS n FROM response WHERE wave_id = 1",
+    )
+    .await;
     assert_eq!(
         flags, 16,
         "answered in seconds: flagged too fast, and only that"
@@ -409,7 +422,11 @@ async fn a_fictitious_drug_is_flagged_at_submission(backend: Backend) {
     })
     .to_string();
     assert_eq!(post_json(&app, &body).await.status(), StatusCode::CREATED);
-    let flags = count(&app.database, "SELECT validity_flags AS n FROM response").await;
+    let flags = count(
+        &app.database,
+        "SELECT validity_flags AS n FROM response WHERE wave_id = 1",
+    )
+    .await;
     assert_eq!(flags & 1, 1, "flagged for the drug that does not exist");
 }
 

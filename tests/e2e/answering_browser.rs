@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::browser::Browser;
 use crate::helpers::{Backend, TestApp, count, text};
 
-const RESPONSES: &str = "SELECT COUNT(*) AS n FROM response";
+const RESPONSES: &str = "SELECT COUNT(*) AS n FROM response WHERE wave_id = 1";
 
 /// The answers a test gave, by answer key.
 pub type Given = BTreeMap<String, i64>;
@@ -118,7 +118,11 @@ async fn label_shown(c: &Client, radio: &Element) -> bool {
 }
 
 async fn stored_answers(app: &TestApp) -> Given {
-    let json = text(&app.database, "SELECT answers AS t FROM response").await;
+    let json = text(
+        &app.database,
+        "SELECT answers AS t FROM response WHERE wave_id = 1",
+    )
+    .await;
     let value: Value = serde_json::from_str(&json).unwrap();
     value
         .as_object()
