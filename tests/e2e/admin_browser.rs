@@ -96,17 +96,17 @@ async fn a_wave_goes_from_the_coordinator_to_a_class_code_to_the_teachers_count(
         .goto(&app.url("/staff/waves"))
         .await
         .unwrap();
-    fill(&coordinator, "name", "Peiling 2027").await;
-    fill(&coordinator, "year", "2027").await;
+    fill(&coordinator, "name", "Peiling 2029").await;
+    fill(&coordinator, "year", "2029").await;
     coordinator
         .click("form[action='/staff/waves'] button[type=submit]")
         .await;
     coordinator
-        .wait_for_text("table.data", "Peiling 2027")
+        .wait_for_text("table.data", "Peiling 2029")
         .await;
     let wave = text(
         &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM survey_wave WHERE name = 'Peiling 2027'",
+        "SELECT CAST(id AS TEXT) AS t FROM survey_wave WHERE name = 'Peiling 2029'",
     )
     .await;
     coordinator
