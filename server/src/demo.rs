@@ -6,7 +6,10 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::entities::{class_code, municipality, region, school, survey_wave, village};
+use crate::auth::role::Role;
+use crate::entities::{
+    app_user, class_code, municipality, region, school, survey_wave, user_village, village,
+};
 use crate::survey::codes::{self, NewClass};
 use surveys::SuppressionThreshold;
 
@@ -65,6 +68,54 @@ pub const HISTORY: [(i32, usize); 5] = [
     (2022, 2_600),
     (2024, 2_100),
     (2026, 2_500),
+];
+
+/// The password of every demo account (listed in the README; demo data only).
+pub const DEMO_PASSWORD: &str = "peiling-demo";
+
+/// The demo's accounts, one per role: e-mail address, name, role, and the
+/// municipality, school and villages (by name) their scope holds.
+const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>, Option<&str>, &[&str]); 5] = [
+    (
+        "regio@heuvelland.example",
+        "Rosa Regio (demo)",
+        Role::RegionCoordinator,
+        None,
+        None,
+        &[],
+    ),
+    (
+        "gemeente@heidebroek.example",
+        "Gerrit Gemeente (demo)",
+        Role::Municipality,
+        Some("Heidebroek"),
+        None,
+        &[],
+    ),
+    (
+        "school@heidecollege.example",
+        "Sanne School (demo)",
+        Role::SchoolCoordinator,
+        None,
+        Some("Heidecollege"),
+        &[],
+    ),
+    (
+        "jongerenwerk@heidebroek.example",
+        "Jamal Jongerenwerk (demo)",
+        Role::YouthWorker,
+        Some("Heidebroek"),
+        None,
+        &["Westdorp", "Ekelhorst"],
+    ),
+    (
+        "docent@heidecollege.example",
+        "Dirk Docent (demo)",
+        Role::Teacher,
+        None,
+        Some("Heidecollege"),
+        &[],
+    ),
 ];
 
 /// One seed for the whole demo region, so its villages keep their character
@@ -169,6 +220,8 @@ async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         }
     }
 
+    accounts(db, region.id, wave.id).await?;
+
     let synthetic = synthetic_region(db).await?;
     for (step, (year, count)) in (0u32..).zip(HISTORY) {
         let held = chrono::NaiveDate::from_ymd_opt(year, 3, 16)
@@ -197,6 +250,90 @@ async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         insert_rows(db, past.id, &responses).await?;
     }
     Ok(())
+}
+
+/// The demo accounts, all with [`DEMO_PASSWORD`]; the teacher follows class 2A
+/// of Heidecollege in the open wave.
+async fn accounts(db: &impl ConnectionTrait, region: i32, open_wave: i32) -> Result<(), DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let hash = tokio::task::spawn_blocking(|| crate::auth::password::hash(DEMO_PASSWORD))
+        .await
+        .map_err(|error| DbErr::Custom(format!("hashing stopped: {error}")))?
+        .map_err(|error| DbErr::Custom(format!("hashing failed: {error}")))?;
+    for (email, name, role, municipality, school, villages) in DEMO_ACCOUNTS {
+        let municipality = match municipality {
+            Some(name) => municipality::Entity::find()
+                .filter(municipality::Column::Name.eq(name))
+                .one(db)
+                .await?
+                .map(|m| m.id),
+            None => None,
+        };
+        let school = match school {
+            Some(name) => school::Entity::find()
+                .filter(school::Column::Name.eq(name))
+                .one(db)
+                .await?
+                .map(|s| s.id),
+            None => None,
+        };
+        let user = app_user::ActiveModel {
+            email: Set(email.to_owned()),
+            display_name: Set(name.to_owned()),
+            password_hash: Set(hash.clone()),
+            role: Set(role.key().to_owned()),
+            region_id: Set(Some(region)),
+            municipality_id: Set(municipality),
+            school_id: Set(school),
+            active: Set(true),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        for village in villages {
+            if let Some(found) = village::Entity::find()
+                .filter(village::Column::Name.eq(*village))
+                .one(db)
+                .await?
+            {
+                user_village::ActiveModel {
+                    user_id: Set(user.id),
+                    village_id: Set(found.id),
+                }
+                .insert(db)
+                .await?;
+            }
+        }
+        if role == Role::Teacher {
+            if let Some(class) = class_code::Entity::find()
+                .filter(class_code::Column::WaveId.eq(open_wave))
+                .filter(class_code::Column::SchoolId.eq(school.unwrap_or_default()))
+                .filter(class_code::Column::Label.eq("2A"))
+                .one(db)
+                .await?
+            {
+                let mut handed: class_code::ActiveModel = class.into();
+                handed.teacher_user_id = Set(Some(user.id));
+                handed.update(db).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The demo accounts that exist, for the start-up banner: e-mail and role.
+pub async fn demo_accounts(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let emails: Vec<&str> = DEMO_ACCOUNTS.iter().map(|a| a.0).collect();
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Email.is_in(emails))
+        .filter(app_user::Column::Active.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| format!("{:<34} {}", u.email, u.role))
+        .collect())
 }
 
 /// A few open class codes of the demo region, for the start-up banner.

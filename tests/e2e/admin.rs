@@ -159,7 +159,11 @@ async fn a_new_account_chooses_its_password_with_a_link_that_works_once(backend:
 async fn an_expired_link_and_a_made_up_one_do_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let csrf = coordinator(&app).await;
-    let user = text(&app.database, "SELECT CAST(id AS TEXT) AS t FROM app_user").await;
+    let user = text(
+        &app.database,
+        "SELECT CAST(id AS TEXT) AS t FROM app_user WHERE email = 'regio@peiling.example'",
+    )
+    .await;
     let issued = app
         .post_form(&format!("/staff/users/{user}/reset"), &[("csrf", &csrf)])
         .await;
@@ -168,7 +172,11 @@ async fn an_expired_link_and_a_made_up_one_do_nothing(backend: Backend) {
     let path = format!("/reset/{}", link.rsplit('/').next().unwrap());
     app.arrange("UPDATE password_reset SET expires_at = '2000-01-01 00:00:00+00:00'")
         .await;
-    let hash_before = text(&app.database, "SELECT password_hash AS t FROM app_user").await;
+    let hash_before = text(
+        &app.database,
+        "SELECT password_hash AS t FROM app_user WHERE email = 'regio@peiling.example'",
+    )
+    .await;
     for path in [
         path.as_str(),
         "/reset/0000000000000000000000000000000000000000000000000000000000000000",
@@ -186,7 +194,11 @@ async fn an_expired_link_and_a_made_up_one_do_nothing(backend: Backend) {
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
     }
     assert_eq!(
-        text(&app.database, "SELECT password_hash AS t FROM app_user").await,
+        text(
+            &app.database,
+            "SELECT password_hash AS t FROM app_user WHERE email = 'regio@peiling.example'"
+        )
+        .await,
         hash_before
     );
 }

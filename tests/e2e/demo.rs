@@ -76,3 +76,45 @@ async fn the_demo_holds_five_computed_waves_and_an_open_one(backend: Backend) {
 }
 
 crate::on_both_databases!(the_demo_holds_five_computed_waves_and_an_open_one);
+
+#[tokio::test]
+async fn every_role_has_a_demo_account_printed_at_start() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let banner = app.startup_output.join("\n");
+    assert!(
+        banner.contains("Demo accounts at /login (password peiling-demo)"),
+        "{banner}"
+    );
+    for (email, role) in [
+        ("regio@heuvelland.example", "region_coordinator"),
+        ("gemeente@heidebroek.example", "municipality"),
+        ("school@heidecollege.example", "school_coordinator"),
+        ("jongerenwerk@heidebroek.example", "youth_worker"),
+        ("docent@heidecollege.example", "teacher"),
+    ] {
+        assert!(
+            banner
+                .lines()
+                .any(|line| line.contains(email) && line.contains(role)),
+            "{email} as {role} in {banner}"
+        );
+    }
+    // The demo teacher follows one class, and logs in with the listed password.
+    let login = app
+        .post_form(
+            "/login",
+            &[
+                ("email", "docent@heidecollege.example"),
+                ("password", "peiling-demo"),
+            ],
+        )
+        .await;
+    assert_eq!(login.status(), reqwest::StatusCode::SEE_OTHER);
+    let counts = app.page_in("/staff/counts", "en").await;
+    assert_eq!(counts.matches("<tr>").count(), 1 + 1, "{counts}");
+    assert_eq!(
+        count(&app.database, "SELECT COUNT(*) AS n FROM user_village").await,
+        2,
+        "the youth worker's two villages"
+    );
+}

@@ -83,6 +83,20 @@ pub async fn serve(database: DatabaseArgs, settings: ServeArgs) -> anyhow::Resul
             }
         }
     }
+    if state.settings.demo {
+        let accounts = crate::demo::demo_accounts(&state.db)
+            .await
+            .unwrap_or_default();
+        if !accounts.is_empty() {
+            println!(
+                "Demo accounts at /login (password {}):",
+                crate::demo::DEMO_PASSWORD
+            );
+            for line in accounts {
+                println!("  {line}");
+            }
+        }
+    }
     // Scripts and tests read the address from this line.
     println!("Peiling is running at http://{address}/");
     tracing::info!(%address, "listening");
