@@ -18,7 +18,7 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Transact
 use serde::Deserialize;
 use surveys::ClassCode;
 
-use super::{CsrfField, Problem, Problems, Staff, not_found, say, unavailable};
+use super::{CsrfField, Options, Problem, Problems, Staff, not_found, parse_id, say, unavailable};
 use crate::auth::authz::{Action, Target, lookup};
 use crate::auth::role::Role;
 use crate::entities::{app_user, class_code, school, survey_wave};
@@ -51,10 +51,6 @@ async fn own_classes(State(state): State<AppState>, headers: HeaderMap) -> Respo
     let target = attempt!(lookup::school(&state.db, school).await.map_err(unavailable));
     attempt!(staff.require(Action::RegisterClasses, target));
     Redirect::to(&format!("/staff/schools/{school}/classes")).into_response()
-}
-
-fn parse_id(raw: &str) -> Option<i32> {
-    raw.parse::<i32>().ok().filter(|id| *id > 0)
 }
 
 #[derive(Deserialize, Default)]
@@ -128,6 +124,14 @@ fn classes_form(
     );
     let action = format!("/staff/schools/{}/classes", school.id);
     let wave_names: HashMap<i32, String> = waves.iter().map(|w| (w.id, w.name.clone())).collect();
+    let wave_choices: Vec<(String, String)> = waves
+        .iter()
+        .map(|w| (w.id.to_string(), w.name.clone()))
+        .collect();
+    let teacher_choices: Vec<(String, String)> = teachers
+        .iter()
+        .map(|t| (t.id.to_string(), t.display_name.clone()))
+        .collect();
     staff.page_with_status(status, &title, move || {
         view! {
             <div class="table-wrap">
@@ -168,11 +172,7 @@ fn classes_form(
                         <CsrfField token=csrf/>
                         <label for="wave">{say(lang, "Peiling", "Wave")}</label>
                         <select id="wave" name="wave">
-                            {waves.into_iter().map(|w| {
-                                let id = w.id.to_string();
-                                let selected = id == kept.wave;
-                                view! { <option value=id selected=selected>{w.name}</option> }
-                            }).collect_view()}
+                            <Options choices=wave_choices selected=kept.wave none=false/>
                         </select>
                         <label for="label">{say(lang, "Naam van de klas (bijv. 2B)", "Name of the class (e.g. 2B)")}</label>
                         <input id="label" name="label" type="text" required maxlength="40" value=kept.label/>
@@ -182,12 +182,7 @@ fn classes_form(
                         <input id="size" name="size" type="number" min="1" max="400" required value=kept.size/>
                         <label for="teacher">{say(lang, "Docent die het aantal ingevulde lijsten volgt", "Teacher who follows the number of submissions")}</label>
                         <select id="teacher" name="teacher">
-                            <option value="">"—"</option>
-                            {teachers.into_iter().map(|t| {
-                                let id = t.id.to_string();
-                                let selected = id == kept.teacher;
-                                view! { <option value=id selected=selected>{t.display_name}</option> }
-                            }).collect_view()}
+                            <Options choices=teacher_choices selected=kept.teacher none=true/>
                         </select>
                         <button type="submit" class="button primary">{say(lang, "Code aanmaken", "Create code")}</button>
                     </form>

@@ -305,6 +305,27 @@ macro_rules! csrf_form {
 }
 pub(crate) use csrf_form;
 
+/// An id as a path or form field names it: a positive whole number.
+pub fn parse_id(raw: &str) -> Option<i32> {
+    raw.trim().parse::<i32>().ok().filter(|id| *id > 0)
+}
+
+/// The `<option>`s of a select: (value, label) pairs, the one equal to
+/// `selected` chosen, after a "—" for none when `none` is set.
+#[component]
+pub fn Options(choices: Vec<(String, String)>, selected: String, none: bool) -> impl IntoView {
+    view! {
+        {none.then(|| view! { <option value="">"—"</option> })}
+        {choices
+            .into_iter()
+            .map(|(value, label)| {
+                let chosen = value == selected;
+                view! { <option value=value selected=chosen>{label}</option> }
+            })
+            .collect_view()}
+    }
+}
+
 /// The hidden field every staff form carries.
 #[component]
 pub fn CsrfField(token: String) -> impl IntoView {

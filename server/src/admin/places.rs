@@ -15,7 +15,7 @@ use sea_orm::{ActiveModelTrait, DbErr, EntityTrait, QueryOrder, Set, Transaction
 use serde::Deserialize;
 use surveys::SuppressionThreshold;
 
-use super::{CsrfField, Problem, Problems, Staff, say, unavailable};
+use super::{CsrfField, Options, Problem, Problems, Staff, say, unavailable};
 use crate::auth::authz::{Action, Target};
 use crate::entities::{municipality, region, school, village};
 use crate::routes::AppState;
@@ -159,7 +159,7 @@ fn places_form(
                     <input id="new-school" name="value" type="text" required maxlength="120"/>
                     <label for="school-municipality">{say(lang, "Gemeente van de school", "The school's municipality")}</label>
                     <select id="school-municipality" name="municipality">
-                        {names.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                        <Options choices=names.into_iter().map(|(id, name)| (id.to_string(), name)).collect() selected=String::new() none=false/>
                     </select>
                     <button type="submit" class="button primary">{say(lang, "Toevoegen", "Add")}</button>
                 </form>

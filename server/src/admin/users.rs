@@ -18,7 +18,8 @@ use sea_orm::{
 use serde::Deserialize;
 
 use super::{
-    CsrfField, Problem, Problems, Staff, bad_form, message_page, not_found, say, unavailable,
+    CsrfField, Options, Problem, Problems, Staff, bad_form, message_page, not_found, say,
+    unavailable,
 };
 use crate::auth::authz::{Action, Target};
 use crate::auth::{password, role::Role, session};
@@ -398,31 +399,24 @@ fn UserFields(lang: Lang, options: ScopeOptions, kept: NewUser) -> impl IntoView
         schools: school_options,
         villages: village_list,
     } = options;
+    let roles = Role::ALL
+        .into_iter()
+        .map(|r| (r.key().to_owned(), lang.text(r.label()).to_owned()))
+        .collect::<Vec<_>>();
     view! {
                 <label for="name">{say(lang, "Naam", "Name")}</label>
                 <input id="name" name="name" type="text" required maxlength="200" value=kept.name/>
                 <label for="role">{say(lang, "Rol", "Role")}</label>
                 <select id="role" name="role">
-                    {Role::ALL.into_iter().map(|r| {
-                        let selected = r.key() == kept.role;
-                        view! { <option value=r.key() selected=selected>{lang.text(r.label())}</option> }
-                    }).collect_view()}
+                    <Options choices=roles selected=kept.role none=false/>
                 </select>
                 <label for="municipality">{say(lang, "Gemeente (voor gemeente en jongerenwerker)", "Municipality (for municipality and youth worker)")}</label>
                 <select id="municipality" name="municipality">
-                    <option value="">"—"</option>
-                    {municipality_options.into_iter().map(|(id, name)| {
-                        let selected = id == kept.municipality;
-                        view! { <option value=id selected=selected>{name}</option> }
-                    }).collect_view()}
+                    <Options choices=municipality_options selected=kept.municipality none=true/>
                 </select>
                 <label for="school">{say(lang, "School (voor schoolcoördinator en docent)", "School (for school coordinator and teacher)")}</label>
                 <select id="school" name="school">
-                    <option value="">"—"</option>
-                    {school_options.into_iter().map(|(id, name)| {
-                        let selected = id == kept.school;
-                        view! { <option value=id selected=selected>{name}</option> }
-                    }).collect_view()}
+                    <Options choices=school_options selected=kept.school none=true/>
                 </select>
                 <label for="villages">{say(lang, "Kernen van een jongerenwerker (nummers, met komma's)", "Villages of a youth worker (numbers, comma-separated)")}</label>
                 <p class="hint" id="villages-hint">{village_list}</p>
@@ -507,7 +501,7 @@ fn validate_user(
             text: say(lang, "Kies een rol.", "Choose a role."),
         });
     }
-    let parse = |s: &str| s.trim().parse::<i32>().ok();
+    let parse = super::parse_id;
     let municipality =
         parse(&form.municipality).filter(|id| choices.municipalities.iter().any(|m| m.id == *id));
     let school = parse(&form.school).filter(|id| choices.schools.iter().any(|s| s.id == *id));
@@ -724,14 +718,7 @@ async fn issue_reset(
     let staff = attempt!(Staff::from_request(&state, &headers).await);
     attempt!(staff.require(Action::Administer, Some(Target::Region)));
     attempt!(staff.accept(form));
-    let Ok(id) = id.parse::<i32>() else {
-        return not_found(staff.lang);
-    };
-    let user = match app_user::Entity::find_by_id(id).one(&state.db).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return not_found(staff.lang),
-        Err(error) => return unavailable(error),
-    };
+    let user = attempt!(account(&state, &staff, &id).await);
     let result = async {
         let txn = state.db.begin().await?;
         let token = new_reset(&txn, user.id).await?;
@@ -895,7 +882,7 @@ async fn reset_password(
 /// The account a request names, if it exists (the caller already proved to be
 /// allowed to administer).
 async fn account(state: &AppState, staff: &Staff, id: &str) -> Result<app_user::Model, Response> {
-    let Ok(id) = id.parse::<i32>() else {
+    let Some(id) = super::parse_id(id) else {
         return Err(not_found(staff.lang));
     };
     app_user::Entity::find_by_id(id)

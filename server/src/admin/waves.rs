@@ -17,7 +17,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use super::{CsrfField, Problem, Problems, Staff, not_found, say, unavailable};
+use super::{CsrfField, Options, Problem, Problems, Staff, not_found, say, unavailable};
 use crate::auth::authz::{Action, Target};
 use crate::entities::{region, response, survey_wave, wave_result};
 use crate::results;
@@ -94,6 +94,9 @@ fn waves_form(
     done: Option<&'static str>,
 ) -> Response {
     let lang = staff.lang;
+    let versions = QUESTIONNAIRE_VERSIONS
+        .map(|v| (v.to_owned(), v.to_owned()))
+        .to_vec();
     let csrf = staff.csrf_token.clone();
     staff.page_with_status(status, say(lang, "Peilingen", "Survey waves"), move || {
         let row_csrf = csrf.clone();
@@ -142,7 +145,7 @@ fn waves_form(
                 <input id="year" name="year" type="number" required min="2000" max="2100" value=kept.year/>
                 <label for="questionnaire">{say(lang, "Versie van de vragenlijst", "Questionnaire version")}</label>
                 <select id="questionnaire" name="questionnaire">
-                    {QUESTIONNAIRE_VERSIONS.into_iter().map(|v| view! { <option value=v selected=v == kept.questionnaire>{v}</option> }).collect_view()}
+                    <Options choices=versions selected=kept.questionnaire none=false/>
                 </select>
                 <button type="submit" class="button primary">{say(lang, "Aanmaken", "Create")}</button>
             </form>
@@ -308,13 +311,13 @@ async fn change_wave(
     attempt!(staff.require(Action::Administer, Some(Target::Region)));
     let form = attempt!(staff.accept(form));
     let lang = staff.lang;
-    let wave = match id.parse::<i32>() {
-        Ok(id) => match survey_wave::Entity::find_by_id(id).one(&state.db).await {
+    let wave = match super::parse_id(&id) {
+        Some(id) => match survey_wave::Entity::find_by_id(id).one(&state.db).await {
             Ok(Some(wave)) => wave,
             Ok(None) => return not_found(lang),
             Err(error) => return unavailable(error),
         },
-        Err(_) => return not_found(lang),
+        None => return not_found(lang),
     };
     let threshold = match super::places::threshold(&state).await {
         Ok(threshold) => threshold,
