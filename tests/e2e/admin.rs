@@ -6,7 +6,7 @@
 use reqwest::{StatusCode, header};
 
 use crate::authz::csrf_of;
-use crate::helpers::{Backend, TestApp, count, text};
+use crate::helpers::{Backend, TestApp, count, id_of, text};
 use crate::staff::{PASSWORD, create_user};
 
 async fn coordinator(app: &TestApp) -> String {
@@ -52,11 +52,7 @@ async fn audit_entries(app: &TestApp, action: &str) -> i64 {
 async fn a_new_account_chooses_its_password_with_a_link_that_works_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let csrf = coordinator(&app).await;
-    let school = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM school WHERE name = 'Heidecollege'",
-    )
-    .await;
+    let school = id_of(&app, "school WHERE name = 'Heidecollege'").await;
     let created = app
         .post_form(
             "/staff/users",
@@ -159,11 +155,7 @@ async fn a_new_account_chooses_its_password_with_a_link_that_works_once(backend:
 async fn an_expired_link_and_a_made_up_one_do_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let csrf = coordinator(&app).await;
-    let user = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM app_user WHERE email = 'regio@peiling.example'",
-    )
-    .await;
+    let user = id_of(&app, "app_user WHERE email = 'regio@peiling.example'").await;
     let issued = app
         .post_form(&format!("/staff/users/{user}/reset"), &[("csrf", &csrf)])
         .await;
@@ -256,11 +248,7 @@ async fn changing_ones_password_needs_the_current_one(backend: Backend) {
 async fn every_admin_form_needs_the_sessions_token(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let _ = coordinator(&app).await;
-    let school = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM school WHERE name = 'Heidecollege'",
-    )
-    .await;
+    let school = id_of(&app, "school WHERE name = 'Heidecollege'").await;
     let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
         (
             "/staff/users".into(),
@@ -356,11 +344,7 @@ async fn a_wave_is_created_opened_closed_and_reopened_with_a_reason(backend: Bac
         )
         .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
-    let wave = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM survey_wave WHERE year = 2028",
-    )
-    .await;
+    let wave = id_of(&app, "survey_wave WHERE year = 2028").await;
     let status_sql = format!("SELECT status AS t FROM survey_wave WHERE id = {wave}");
     let status = || text(&app.database, &status_sql);
     assert_eq!(status().await, "planned");
@@ -506,11 +490,7 @@ async fn the_threshold_never_goes_below_the_floor(backend: Backend) {
 
 async fn a_school_coordinator_registers_a_class_and_gets_its_sheet(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let school = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM school WHERE name = 'Heidecollege'",
-    )
-    .await;
+    let school = id_of(&app, "school WHERE name = 'Heidecollege'").await;
     let made = create_user(
         &app,
         "school@peiling.example",
@@ -591,11 +571,7 @@ async fn a_school_coordinator_registers_a_class_and_gets_its_sheet(backend: Back
 async fn a_changed_role_applies_at_once_and_a_deactivated_account_is_signed_out(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let csrf = coordinator(&app).await;
-    let school = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM school WHERE name = 'Heidecollege'",
-    )
-    .await;
+    let school = id_of(&app, "school WHERE name = 'Heidecollege'").await;
     let made = create_user(
         &app,
         "school@peiling.example",
@@ -603,11 +579,7 @@ async fn a_changed_role_applies_at_once_and_a_deactivated_account_is_signed_out(
         &["--role", "school-coordinator", "--school", &school],
     );
     assert!(made.status.success());
-    let user = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM app_user WHERE email = 'school@peiling.example'",
-    )
-    .await;
+    let user = id_of(&app, "app_user WHERE email = 'school@peiling.example'").await;
     let other = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -686,11 +658,7 @@ async fn a_changed_role_applies_at_once_and_a_deactivated_account_is_signed_out(
     assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
 
     // The coordinator cannot lock themselves out.
-    let me = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM app_user WHERE email = 'regio@peiling.example'",
-    )
-    .await;
+    let me = id_of(&app, "app_user WHERE email = 'regio@peiling.example'").await;
     let demoted = app
         .post_form(
             &format!("/staff/users/{me}"),

@@ -7,7 +7,7 @@ use fantoccini::Locator;
 use crate::answering_browser::{Given, answer_scripted, enter_code};
 use crate::authz::csrf_of;
 use crate::browser::Browser;
-use crate::helpers::{Backend, TestApp, count, text};
+use crate::helpers::{Backend, TestApp, count, id_of, text};
 use crate::staff::{PASSWORD, create_user};
 
 async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
@@ -61,11 +61,7 @@ async fn teachers_count(browser: &Browser, app: &TestApp) -> String {
 #[tokio::test]
 async fn a_wave_goes_from_the_coordinator_to_a_class_code_to_the_teachers_count() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let school = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM school WHERE name = 'Heidecollege'",
-    )
-    .await;
+    let school = id_of(&app, "school WHERE name = 'Heidecollege'").await;
     for (email, args) in [
         (
             "regio@peiling.example",
@@ -104,11 +100,7 @@ async fn a_wave_goes_from_the_coordinator_to_a_class_code_to_the_teachers_count(
     coordinator
         .wait_for_text("table.data", "Peiling 2029")
         .await;
-    let wave = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM survey_wave WHERE name = 'Peiling 2029'",
-    )
-    .await;
+    let wave = id_of(&app, "survey_wave WHERE name = 'Peiling 2029'").await;
     coordinator
         .click(&format!("form[action='/staff/waves/{wave}/open'] button"))
         .await;
@@ -125,11 +117,7 @@ async fn a_wave_goes_from_the_coordinator_to_a_class_code_to_the_teachers_count(
     coordinator_of_school
         .wait_for_text("h1", "Heidecollege")
         .await;
-    let teacher = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM app_user WHERE email = 'docent@peiling.example'",
-    )
-    .await;
+    let teacher = id_of(&app, "app_user WHERE email = 'docent@peiling.example'").await;
     choose(&coordinator_of_school, "wave", &wave).await;
     fill(&coordinator_of_school, "label", "2C").await;
     fill(&coordinator_of_school, "year", "2").await;
@@ -226,16 +214,8 @@ async fn markup_in_every_admin_text_is_shown_as_text() {
     let evil = |n: u32| {
         format!("<img src=x onerror=\"window.__xss={n}\"><script>window.__xss={n}</script>")
     };
-    let municipality = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM municipality WHERE name = 'Heidebroek'",
-    )
-    .await;
-    let school = text(
-        &app.database,
-        "SELECT CAST(id AS TEXT) AS t FROM school WHERE name = 'Heidecollege'",
-    )
-    .await;
+    let municipality = id_of(&app, "municipality WHERE name = 'Heidebroek'").await;
+    let school = id_of(&app, "school WHERE name = 'Heidecollege'").await;
     let classes = format!("/staff/schools/{school}/classes");
     let posts: Vec<(&str, Vec<(&str, String)>)> = vec![
         (

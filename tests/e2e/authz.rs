@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use reqwest::{Method, StatusCode, header};
 
-use crate::helpers::{Backend, TestApp, count, text, workspace_root};
+use crate::helpers::{Backend, TestApp, count, id_of, workspace_root};
 use crate::staff::{PASSWORD, create_user};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,20 +326,12 @@ struct Ids {
     user: String,
 }
 
-async fn id(app: &TestApp, sql: &str) -> String {
-    text(
-        &app.database,
-        &format!("SELECT CAST(id AS TEXT) AS t FROM {sql}"),
-    )
-    .await
-}
-
 async fn authorization_matrix(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let heidebroek = id(&app, "municipality WHERE name = 'Heidebroek'").await;
-    let westdorp = id(&app, "village WHERE name = 'Westdorp'").await;
-    let own_school = id(&app, "school WHERE name = 'Heidecollege'").await;
-    let foreign_school = id(&app, "school WHERE name = 'Maarland College'").await;
+    let heidebroek = id_of(&app, "municipality WHERE name = 'Heidebroek'").await;
+    let westdorp = id_of(&app, "village WHERE name = 'Westdorp'").await;
+    let own_school = id_of(&app, "school WHERE name = 'Heidecollege'").await;
+    let foreign_school = id_of(&app, "school WHERE name = 'Maarland College'").await;
     let accounts = [
         (
             Who::Region,
@@ -382,8 +374,8 @@ async fn authorization_matrix(backend: Backend) {
             String::from_utf8_lossy(&made.stderr)
         );
     }
-    let teacher = id(&app, "app_user WHERE email = 'docent@peiling.example'").await;
-    let own_code = id(
+    let teacher = id_of(&app, "app_user WHERE email = 'docent@peiling.example'").await;
+    let own_code = id_of(
         &app,
         &format!("class_code WHERE school_id = {own_school} ORDER BY id LIMIT 1"),
     )
@@ -396,12 +388,12 @@ async fn authorization_matrix(backend: Backend) {
         own_school: own_school.clone(),
         foreign_school: foreign_school.clone(),
         own_code,
-        foreign_code: id(
+        foreign_code: id_of(
             &app,
             &format!("class_code WHERE school_id = {foreign_school} ORDER BY id LIMIT 1"),
         )
         .await,
-        wave: id(&app, "survey_wave ORDER BY id LIMIT 1").await,
+        wave: id_of(&app, "survey_wave ORDER BY id LIMIT 1").await,
         user: teacher,
     };
 

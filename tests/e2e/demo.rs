@@ -2,7 +2,7 @@
 //! five earlier waves whose figures are already computed, with trends and a
 //! few hamlets too small to show.
 
-use crate::helpers::{Backend, TestApp, count, text};
+use crate::helpers::{Backend, TestApp, count, id_of, text};
 
 /// `numerator / denominator` of a stored released share.
 fn share(figures: &serde_json::Value, indicator: &str) -> f64 {
@@ -28,11 +28,7 @@ async fn the_demo_holds_five_computed_waves_and_an_open_one(backend: Backend) {
     );
     let mut drunk = vec![];
     for year in [2018, 2020, 2022, 2024, 2026] {
-        let wave = text(
-            &app.database,
-            &format!("SELECT CAST(id AS TEXT) AS t FROM survey_wave WHERE year = {year}"),
-        )
-        .await;
+        let wave = id_of(&app, &format!("survey_wave WHERE year = {year}")).await;
         let responses = count(
             &app.database,
             &format!("SELECT COUNT(*) AS n FROM response WHERE wave_id = {wave}"),

@@ -385,6 +385,16 @@ impl TestApp {
     }
 }
 
+/// The id of the one row `from` selects (`"school WHERE name = 'X'"`), as text
+/// for paths and forms.
+pub async fn id_of(app: &TestApp, from: &str) -> String {
+    text(
+        &app.database,
+        &format!("SELECT CAST(id AS TEXT) AS t FROM {from}"),
+    )
+    .await
+}
+
 /// Runs a `SELECT … AS t` returning one text value on the test database.
 pub async fn text(database: &TestDatabase, sql: &str) -> String {
     let row = one_row(database, sql).await;
