@@ -8,6 +8,7 @@ mod m0002_survey_flow;
 mod m0003_login_throttle;
 mod m0004_wave_results;
 mod m0005_administration;
+mod m0006_synthetic_region;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_login_throttle::Migration),
             Box::new(m0004_wave_results::Migration),
             Box::new(m0005_administration::Migration),
+            Box::new(m0006_synthetic_region::Migration),
         ]
     }
 }

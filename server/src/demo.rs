@@ -151,6 +151,7 @@ async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let region = region::ActiveModel {
         name: Set(REGION_NAME.to_owned()),
         suppression_k: Set(10),
+        synthetic: Set(true),
         created_at: Set(now),
         ..Default::default()
     }

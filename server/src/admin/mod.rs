@@ -34,6 +34,8 @@ use axum::{
 };
 use leptos::prelude::*;
 
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
 use crate::auth::authz::{self, Action, Principal, Target};
 use crate::auth::role::Role;
 use crate::auth::session;
@@ -63,6 +65,8 @@ pub struct Staff {
     pub principal: Principal,
     pub csrf_token: String,
     pub lang: Lang,
+    /// The region's answers are synthetic (the demo): every page says so.
+    pub synthetic: bool,
 }
 
 impl Staff {
@@ -80,11 +84,18 @@ impl Staff {
             .await
             .map_err(unavailable)?
             .ok_or_else(|| not_found(lang))?;
+        let synthetic = crate::entities::region::Entity::find()
+            .filter(crate::entities::region::Column::Synthetic.eq(true))
+            .count(&state.db)
+            .await
+            .map_err(unavailable)?
+            > 0;
         Ok(Staff {
             user: live.user,
             principal,
             csrf_token: live.csrf_token,
             lang,
+            synthetic,
         })
     }
 
@@ -154,13 +165,42 @@ impl Staff {
     where
         V: IntoView + 'static,
     {
+        self.render(status, "staff", title, body)
+    }
+
+    /// A staff page as wide as the window allows, for dashboards and reports.
+    pub fn wide_page<V>(&self, title: &str, body: impl FnOnce() -> V) -> Response
+    where
+        V: IntoView + 'static,
+    {
+        self.render(StatusCode::OK, "staff wide", title, body)
+    }
+
+    fn render<V>(
+        &self,
+        status: StatusCode,
+        body_class: &'static str,
+        title: &str,
+        body: impl FnOnce() -> V,
+    ) -> Response
+    where
+        V: IntoView + 'static,
+    {
         let lang = self.lang;
+        let synthetic = self.synthetic;
         let links = navigation(self);
         let name = self.user.display_name.clone();
         let csrf = self.csrf_token.clone();
         let heading = title.to_owned();
-        let html = document::render(lang.code(), "ltr", title, "staff", move || {
+        let html = document::render(lang.code(), "ltr", title, body_class, move || {
             view! {
+                {synthetic.then(|| view! {
+                    <p class="synthetic-banner">{say(
+                        lang,
+                        "Demo: een fictieve regio met synthetische gegevens. Geen enkel cijfer gaat over echte jongeren of plaatsen.",
+                        "Demo: a fictional region with synthetic data. No figure describes real young people or places.",
+                    )}</p>
+                })}
                 <nav class="staff-nav" aria-label=say(lang, "Medewerkers", "Staff")>
                     <ul>
                         {links
@@ -186,6 +226,9 @@ impl Staff {
 fn navigation(staff: &Staff) -> Vec<(&'static str, &'static str)> {
     let lang = staff.lang;
     let mut links = vec![("/staff", say(lang, "Start", "Home"))];
+    if staff.role() != Role::Teacher {
+        links.push(("/dashboard", say(lang, "Cijfers", "Figures")));
+    }
     if staff.may(Action::Administer, &Target::Region) {
         links.extend([
             (

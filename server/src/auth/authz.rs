@@ -13,6 +13,9 @@ use crate::entities::{app_user, class_code, municipality, school, user_village, 
 pub enum Action {
     /// Dashboards, reports and downloads of released figures.
     ViewFigures,
+    /// A municipality's or the region's released figures as the reference a
+    /// place the viewer may see is compared with — not their dashboards.
+    ViewReference,
     /// Submitted against expected, per school and class, while a wave runs.
     ViewResponseRates,
     /// The submission count of one class code (never its answers).
@@ -26,8 +29,9 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::ViewFigures,
+        Action::ViewReference,
         Action::ViewResponseRates,
         Action::ViewClassCount,
         Action::RegisterClasses,
@@ -82,22 +86,28 @@ pub fn may(principal: &Principal, action: Action, target: &Target) -> bool {
         // The region is the whole installation.
         Role::RegionCoordinator => true,
         Role::Municipality => match (action, *target) {
-            (ViewFigures, Target::Region) => true,
-            (ViewFigures, Target::Municipality { id }) => own_municipality(id),
+            (ViewFigures | ViewReference, Target::Region) => true,
+            (ViewFigures | ViewReference, Target::Municipality { id }) => own_municipality(id),
             (ViewFigures, Target::Village { municipality, .. }) => own_municipality(municipality),
             _ => false,
         },
         Role::SchoolCoordinator => match (action, *target) {
-            (ViewFigures, Target::Region) => true,
-            (ViewFigures, Target::Municipality { id }) => principal.school_municipality == Some(id),
+            (ViewFigures | ViewReference, Target::Region) => true,
+            (ViewFigures | ViewReference, Target::Municipality { id }) => {
+                principal.school_municipality == Some(id)
+            }
             (ViewFigures | ViewResponseRates | RegisterClasses, Target::School { id, .. }) => {
                 own_school(id)
             }
             (ViewClassCount, Target::ClassCode { school, .. }) => own_school(school),
             _ => false,
         },
+        // A youth worker sees their villages, set against the municipality and
+        // the region; not those places' own dashboards, nor other villages.
         Role::YouthWorker => match (action, *target) {
             (ViewFigures, Target::Village { id, .. }) => principal.villages.contains(&id),
+            (ViewReference, Target::Region) => true,
+            (ViewReference, Target::Municipality { id }) => own_municipality(id),
             _ => false,
         },
         Role::Teacher => match (action, *target) {
@@ -312,13 +322,17 @@ mod tests {
                 .collect(),
             Role::Municipality => vec![
                 (ViewFigures, "region"),
+                (ViewReference, "region"),
                 (ViewFigures, "own municipality"),
+                (ViewReference, "own municipality"),
                 (ViewFigures, "own village"),
                 (ViewFigures, "sister village"),
             ],
             Role::SchoolCoordinator => vec![
                 (ViewFigures, "region"),
+                (ViewReference, "region"),
                 (ViewFigures, "own municipality"),
+                (ViewReference, "own municipality"),
                 (ViewFigures, "own school"),
                 (ViewResponseRates, "own school"),
                 (RegisterClasses, "own school"),
@@ -326,7 +340,11 @@ mod tests {
                 (ViewClassCount, "colleague's class"),
                 (ViewClassCount, "class without teacher"),
             ],
-            Role::YouthWorker => vec![(ViewFigures, "own village")],
+            Role::YouthWorker => vec![
+                (ViewFigures, "own village"),
+                (ViewReference, "region"),
+                (ViewReference, "own municipality"),
+            ],
             Role::Teacher => vec![(ViewClassCount, "own class")],
         }
     }

@@ -7,6 +7,8 @@ pub struct Model {
     pub id: i32,
     pub name: String,
     pub suppression_k: i32,
+    /// The answers are synthetic (the demo region): every view says so.
+    pub synthetic: bool,
     pub created_at: DateTimeUtc,
 }
 
