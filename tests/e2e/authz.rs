@@ -60,6 +60,12 @@ const STAFF: [Who; 5] = [
 ];
 const REGION: &[Who] = &[Who::Region];
 const SCHOOL_ADMIN: &[Who] = &[Who::Region, Who::School];
+const FIGURES: &[Who] = &[
+    Who::Region,
+    Who::Municipality,
+    Who::School,
+    Who::YouthWorker,
+];
 
 fn matrix() -> Vec<Entry> {
     use Method as M;
@@ -209,6 +215,41 @@ fn matrix() -> Vec<Entry> {
             &[],
             &[Who::School, Who::Teacher],
             &[Who::School, Who::Teacher],
+        ),
+        // Everyone signed in gets the list of their dashboards (a teacher's is
+        // empty); the codebook goes to whoever has a dashboard.
+        e(M::GET, "/dashboard", "/dashboard", &[], &STAFF, &STAFF),
+        e(
+            M::GET,
+            "/dashboard/codebook/{file}",
+            "/dashboard/codebook/codebook.csv",
+            &[],
+            FIGURES,
+            FIGURES,
+        ),
+        e(
+            M::GET,
+            "/dashboard/{place}",
+            "/dashboard/school-{school}",
+            &[],
+            SCHOOL_ADMIN,
+            REGION,
+        ),
+        e(
+            M::GET,
+            "/dashboard/{place}/report",
+            "/dashboard/school-{school}/report",
+            &[],
+            SCHOOL_ADMIN,
+            REGION,
+        ),
+        e(
+            M::GET,
+            "/dashboard/{place}/download/{file}",
+            "/dashboard/school-{school}/download/all.xlsx",
+            &[],
+            SCHOOL_ADMIN,
+            REGION,
         ),
     ]
 }

@@ -14,6 +14,7 @@ mod authz;
 mod browser;
 mod cli;
 mod crash;
+mod dashboard;
 mod demo;
 mod home;
 mod results;

@@ -30,6 +30,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub settings: Arc<ServeArgs>,
+    /// Parsed wave results, kept while they stay current.
+    pub results: Arc<crate::dashboard::waves::ResultsCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -68,6 +70,7 @@ pub async fn serve(database: DatabaseArgs, settings: ServeArgs) -> anyhow::Resul
         leptos_options: leptos_options(&settings, address),
         db,
         settings: Arc::new(settings),
+        results: Arc::default(),
     };
     let router = router(state.clone());
     tokio::spawn(sweep_expired_drafts(state.db.clone()));
@@ -133,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::survey::flow::routes())
         .merge(crate::auth::routes::routes())
         .merge(crate::admin::routes())
+        .merge(crate::dashboard::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

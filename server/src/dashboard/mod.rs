@@ -1,0 +1,680 @@
+//! The dashboards: where the young people of the region, a municipality, a
+//! village or a school stand, how that moved since earlier waves, and how it
+//! compares — as a page, a printable report and downloads (CSV, XLSX, the
+//! codebook).
+//!
+//! Every request names a place (`region`, `municipality-3`, `village-17`,
+//! `school-5`); the one authorization function decides whether the viewer may
+//! see it, and which larger places may be set beside it as references. A place
+//! the viewer may not see is answered exactly like one that does not exist.
+//! Pages read the waves' stored results only (see [`waves`]).
+
+pub mod build;
+mod page;
+pub mod waves;
+
+use std::collections::HashMap;
+
+use app::i18n::Lang;
+use axum::{
+    Router,
+    extract::{Path, Query, State, rejection::QueryRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+use surveys::{Breakdown, Gender, MunicipalityId, Place, Residence, SchoolId, VillageId};
+
+use crate::admin::{Staff, message_page, not_found, say, unavailable};
+use crate::auth::authz::{Action, Target};
+use crate::entities::{class_code, municipality, region, school, village};
+use crate::routes::AppState;
+use build::{Community, Dashboard, Request, Selection};
+use waves::ShownWave;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(index))
+        .route("/dashboard/codebook/{file}", get(codebook))
+        .route("/dashboard/{place}", get(dashboard_page))
+        .route("/dashboard/{place}/report", get(report))
+        .route("/dashboard/{place}/download/{file}", get(download))
+}
+
+/// The places of the installation, read once per request (a region has tens
+/// of them).
+struct Places {
+    region: region::Model,
+    municipalities: Vec<municipality::Model>,
+    villages: Vec<village::Model>,
+    schools: Vec<school::Model>,
+}
+
+impl Places {
+    async fn load(db: &DatabaseConnection) -> Result<Option<Places>, DbErr> {
+        let Some(region) = region::Entity::find()
+            .order_by_asc(region::Column::Id)
+            .one(db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Places {
+            region,
+            municipalities: municipality::Entity::find()
+                .order_by_asc(municipality::Column::Name)
+                .all(db)
+                .await?,
+            villages: village::Entity::find()
+                .order_by_asc(village::Column::Name)
+                .all(db)
+                .await?,
+            schools: school::Entity::find()
+                .order_by_asc(school::Column::Name)
+                .all(db)
+                .await?,
+        }))
+    }
+
+    fn region(&self) -> Community {
+        Community {
+            name: self.region.name.clone(),
+            place: Place::Region,
+        }
+    }
+
+    fn municipality(&self, id: i32) -> Option<(Community, Target)> {
+        let m = self.municipalities.iter().find(|m| m.id == id)?;
+        Some((
+            Community {
+                name: m.name.clone(),
+                place: Place::Municipality(MunicipalityId(i64::from(m.id))),
+            },
+            Target::Municipality { id: m.id },
+        ))
+    }
+
+    fn village(&self, id: i32) -> Option<(Community, Target)> {
+        let v = self.villages.iter().find(|v| v.id == id)?;
+        Some((
+            Community {
+                name: v.name.clone(),
+                place: Place::Residence(
+                    MunicipalityId(i64::from(v.municipality_id)),
+                    Residence::Village(VillageId(i64::from(v.id))),
+                ),
+            },
+            Target::Village {
+                id: v.id,
+                municipality: v.municipality_id,
+            },
+        ))
+    }
+
+    fn school(&self, id: i32) -> Option<(Community, Target)> {
+        let s = self.schools.iter().find(|s| s.id == id)?;
+        Some((
+            Community {
+                name: s.name.clone(),
+                place: Place::School(SchoolId(i64::from(s.id))),
+            },
+            Target::School {
+                id: s.id,
+                municipality: s.municipality_id,
+            },
+        ))
+    }
+
+    /// The place a URL names, as `region`, `municipality-3`, `village-17`,
+    /// `school-5`.
+    fn named(&self, name: &str) -> Option<(Community, Target)> {
+        if name == "region" {
+            return Some((self.region(), Target::Region));
+        }
+        let (kind, id) = name.split_once('-')?;
+        let id = crate::admin::parse_id(id)?;
+        match kind {
+            "municipality" => self.municipality(id),
+            "village" => self.village(id),
+            "school" => self.school(id),
+            _ => None,
+        }
+    }
+}
+
+/// The URL name of a place.
+fn place_name(target: &Target) -> String {
+    match *target {
+        Target::Region => "region".to_owned(),
+        Target::Municipality { id } => format!("municipality-{id}"),
+        Target::Village { id, .. } => format!("village-{id}"),
+        Target::School { id, .. } => format!("school-{id}"),
+        Target::ClassCode { .. } => String::new(),
+    }
+}
+
+/// The filters of a dashboard, as the query string carries them.
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    wave: Option<String>,
+    who: Option<String>,
+    indicator: Option<String>,
+}
+
+/// The students a `who` filter names.
+const WHO: [(&str, Breakdown); 5] = [
+    ("all", Breakdown::All),
+    ("year-2", Breakdown::SchoolYear(2)),
+    ("year-4", Breakdown::SchoolYear(4)),
+    ("boys", Breakdown::Gender(Gender::Boy)),
+    ("girls", Breakdown::Gender(Gender::Girl)),
+];
+
+fn who_key(breakdown: Breakdown) -> &'static str {
+    WHO.iter()
+        .find(|(_, b)| *b == breakdown)
+        .map_or("all", |(key, _)| key)
+}
+
+impl Filters {
+    /// The selection these filters make among `waves`; `Err` with the message
+    /// for a value that names nothing.
+    fn select(&self, waves: &[ShownWave], lang: Lang) -> Result<Selection, &'static str> {
+        let wave = match self.wave.as_deref().filter(|w| !w.is_empty()) {
+            None => waves.len().checked_sub(1).ok_or("")?,
+            Some(raw) => crate::admin::parse_id(raw)
+                .and_then(|id| waves.iter().position(|w| w.id == id))
+                .ok_or(say(
+                    lang,
+                    "Deze peiling bestaat niet of heeft nog geen cijfers.",
+                    "This wave does not exist or has no figures yet.",
+                ))?,
+        };
+        let breakdown = match self.who.as_deref().filter(|w| !w.is_empty()) {
+            None => Breakdown::All,
+            Some(raw) => WHO
+                .iter()
+                .find(|(key, _)| *key == raw)
+                .map(|(_, b)| *b)
+                .ok_or(say(
+                    lang,
+                    "Kies alle leerlingen, een leerjaar of jongens of meisjes.",
+                    "Choose all students, a school year, or boys or girls.",
+                ))?,
+        };
+        let questionnaire = waves[wave].questionnaire;
+        let indicator = match self.indicator.as_deref().filter(|i| !i.is_empty()) {
+            None => default_indicator(questionnaire),
+            Some(raw) => questionnaire
+                .indicator(raw)
+                .map(|i| i.key.clone())
+                .ok_or(say(
+                    lang,
+                    "Deze indicator bestaat niet in deze peiling.",
+                    "This indicator is not part of this wave.",
+                ))?,
+        };
+        Ok(Selection {
+            wave,
+            breakdown,
+            indicator,
+        })
+    }
+}
+
+/// The indicator charts follow unless another is chosen: drunkenness, the
+/// measure the Icelandic model is best known for, when the questionnaire has it.
+fn default_indicator(questionnaire: &surveys::Questionnaire) -> String {
+    questionnaire
+        .indicator("drunk_30d")
+        .or_else(|| questionnaire.indicators().first())
+        .map(|i| i.key.clone())
+        .unwrap_or_default()
+}
+
+/// A dashboard request, authorised and built.
+struct Built {
+    staff: Staff,
+    place: String,
+    waves: Vec<ShownWave>,
+    selection: Selection,
+    dashboard: Dashboard,
+    synthetic: bool,
+    /// Other places the viewer may open from here (villages of a municipality,
+    /// the municipality of a village…).
+    links: Vec<(String, String)>,
+}
+
+/// Everything before writing a dashboard out: who asks, may they, which waves,
+/// which filters; or the response that ends the request.
+async fn prepare(
+    state: &AppState,
+    headers: &HeaderMap,
+    place: &str,
+    filters: &Filters,
+) -> Result<Built, Response> {
+    let staff = Staff::from_request(state, headers).await?;
+    let lang = staff.lang;
+    let places = Places::load(&state.db)
+        .await
+        .map_err(unavailable)?
+        .ok_or_else(|| not_found(lang))?;
+    let (community, target) = places.named(place).ok_or_else(|| not_found(lang))?;
+    staff.require(Action::ViewFigures, Some(target))?;
+    let waves = waves::shown_waves(&state.db, &state.results)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "wave results could not be read");
+            message_page(
+                lang,
+                StatusCode::SERVICE_UNAVAILABLE,
+                say(lang, "Even niet beschikbaar", "Not available right now"),
+                say(
+                    lang,
+                    "De cijfers kunnen nu niet worden gelezen. Probeer het over een paar minuten opnieuw.",
+                    "The figures cannot be read right now. Please try again in a few minutes.",
+                ),
+            )
+        })?;
+    if waves.is_empty() {
+        return Err(message_page(
+            lang,
+            StatusCode::OK,
+            &community.name,
+            say(
+                lang,
+                "Er zijn nog geen cijfers: ze verschijnen zodra een peiling is gesloten.",
+                "There are no figures yet: they appear as soon as a wave has closed.",
+            ),
+        ));
+    }
+    let selection = filters.select(&waves, lang).map_err(|text| {
+        message_page(
+            lang,
+            StatusCode::BAD_REQUEST,
+            say(lang, "Onbekende keuze", "Unknown choice"),
+            text,
+        )
+    })?;
+
+    let may_refer = |target: &Target| staff.may(Action::ViewReference, target);
+    let may_view = |target: &Target| staff.may(Action::ViewFigures, target);
+    let mut references = Vec::new();
+    let mut neighbours = Vec::new();
+    let mut neighbours_reference = None;
+    let mut links = Vec::new();
+    let mut link = |target: &Target, name: &str| {
+        if may_view(target) {
+            let kind = match target {
+                Target::Region => say(lang, "regio", "region"),
+                Target::Municipality { .. } => say(lang, "gemeente", "municipality"),
+                Target::Village { .. } => say(lang, "kern", "village"),
+                _ => say(lang, "school", "school"),
+            };
+            links.push((place_name(target), format!("{name} ({kind})")));
+        }
+    };
+    match target {
+        Target::Region => {
+            for m in &places.municipalities {
+                if let Some((c, t)) = places.municipality(m.id)
+                    && may_view(&t)
+                {
+                    link(&t, &c.name);
+                    neighbours.push(c);
+                }
+            }
+            neighbours_reference = Some(places.region());
+        }
+        Target::Municipality { id } => {
+            for v in places.villages.iter().filter(|v| v.municipality_id == id) {
+                if let Some((c, t)) = places.village(v.id)
+                    && may_view(&t)
+                {
+                    link(&t, &c.name);
+                    neighbours.push(c);
+                }
+            }
+            neighbours_reference = Some(community.clone());
+            link(&Target::Region, &places.region.name);
+        }
+        Target::Village { municipality, .. } => {
+            if let Some((c, t)) = places.municipality(municipality) {
+                link(&t, &c.name);
+                if may_refer(&t) {
+                    neighbours_reference = Some(c.clone());
+                    references.push(c);
+                }
+            }
+            for v in places
+                .villages
+                .iter()
+                .filter(|v| v.municipality_id == municipality)
+            {
+                if let Some((c, t)) = places.village(v.id)
+                    && may_view(&t)
+                {
+                    if t != target {
+                        link(&t, &c.name);
+                    }
+                    neighbours.push(c);
+                }
+            }
+        }
+        Target::School { municipality, .. } => {
+            if let Some((c, t)) = places.municipality(municipality) {
+                link(&t, &c.name);
+                if may_refer(&t) {
+                    references.push(c);
+                }
+            }
+        }
+        Target::ClassCode { .. } => return Err(not_found(lang)),
+    }
+    if target != Target::Region {
+        if may_refer(&Target::Region) {
+            references.push(places.region());
+        }
+        link(&Target::Region, &places.region.name);
+    }
+    // A lone neighbour is the community itself: nothing to set side by side.
+    if neighbours.len() < 2 {
+        neighbours.clear();
+    }
+    links.dedup();
+
+    let response = response_counts(&state.db, &places, &target, &waves)
+        .await
+        .map_err(unavailable)?;
+    let synthetic = places.region.synthetic;
+    let dashboard = build::build(
+        &waves,
+        &Request {
+            language: language(lang),
+            community,
+            references,
+            neighbours,
+            neighbours_reference,
+            response: &|wave| response.get(&wave).copied(),
+            synthetic,
+            selection: selection.clone(),
+        },
+    )
+    .ok_or_else(|| not_found(lang))?;
+    Ok(Built {
+        staff,
+        place: place.to_owned(),
+        waves,
+        selection,
+        dashboard,
+        synthetic,
+        links,
+    })
+}
+
+/// Submitted and expected students of registered classes per wave, for the
+/// schools of the place (none for a village: its students go to many schools).
+async fn response_counts(
+    db: &DatabaseConnection,
+    places: &Places,
+    target: &Target,
+    waves: &[ShownWave],
+) -> Result<HashMap<i32, (u64, u64)>, DbErr> {
+    let schools: Vec<i32> = match *target {
+        Target::Region => places.schools.iter().map(|s| s.id).collect(),
+        Target::Municipality { id } => places
+            .schools
+            .iter()
+            .filter(|s| s.municipality_id == id)
+            .map(|s| s.id)
+            .collect(),
+        Target::School { id, .. } => vec![id],
+        _ => return Ok(HashMap::new()),
+    };
+    let codes = class_code::Entity::find()
+        .filter(class_code::Column::WaveId.is_in(waves.iter().map(|w| w.id)))
+        .filter(class_code::Column::SchoolId.is_in(schools))
+        .all(db)
+        .await?;
+    let mut counts: HashMap<i32, (u64, u64)> = HashMap::new();
+    for code in codes {
+        let entry = counts.entry(code.wave_id).or_default();
+        entry.0 += u64::try_from(code.used_count).unwrap_or(0);
+        entry.1 += u64::try_from(code.expected_size).unwrap_or(0);
+    }
+    Ok(counts)
+}
+
+pub fn language(lang: Lang) -> reports::Language {
+    match lang {
+        Lang::Nl => reports::Language::Nl,
+        Lang::En => reports::Language::En,
+    }
+}
+
+async fn dashboard_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(place): Path<String>,
+    filters: Result<Query<Filters>, QueryRejection>,
+) -> Response {
+    let Ok(Query(filters)) = filters else {
+        return crate::admin::bad_form(Lang::from_headers(&headers));
+    };
+    match prepare(&state, &headers, &place, &filters).await {
+        Ok(built) => page::dashboard(built),
+        Err(response) => response,
+    }
+}
+
+async fn report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(place): Path<String>,
+    filters: Result<Query<Filters>, QueryRejection>,
+) -> Response {
+    let Ok(Query(filters)) = filters else {
+        return crate::admin::bad_form(Lang::from_headers(&headers));
+    };
+    match prepare(&state, &headers, &place, &filters).await {
+        Ok(built) => page::report(built),
+        Err(response) => response,
+    }
+}
+
+/// A download's file name: a table's name, or `all`, then `.csv` or `.xlsx`.
+fn parse_file(file: &str) -> Option<(&str, Format)> {
+    let (stem, extension) = file.rsplit_once('.')?;
+    let format = match extension {
+        "csv" => Format::Csv,
+        "xlsx" => Format::Xlsx,
+        _ => return None,
+    };
+    Some((stem, format))
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+fn file_response(file_name: &str, format: Format, tables: &[reports::Table]) -> Response {
+    let (content_type, body) = match format {
+        Format::Csv => match tables.first() {
+            Some(table) => (
+                "text/csv; charset=utf-8",
+                reports::export::csv(table).into_bytes(),
+            ),
+            None => return StatusCode::NOT_FOUND.into_response(),
+        },
+        Format::Xlsx => match reports::export::xlsx(tables) {
+            Ok(bytes) => (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            ),
+            Err(error) => {
+                tracing::error!(%error, "a spreadsheet could not be written");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        },
+    };
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((place, file)): Path<(String, String)>,
+    filters: Result<Query<Filters>, QueryRejection>,
+) -> Response {
+    let Ok(Query(filters)) = filters else {
+        return crate::admin::bad_form(Lang::from_headers(&headers));
+    };
+    // Authorise before looking at the file name, so a denied place says nothing.
+    let built = match prepare(&state, &headers, &place, &filters).await {
+        Ok(built) => built,
+        Err(response) => return response,
+    };
+    let lang = built.staff.lang;
+    let Some((stem, format)) = parse_file(&file) else {
+        return not_found(lang);
+    };
+    let stamp = format!(
+        "peiling-{}-{}-{}",
+        built.place,
+        built.waves[built.selection.wave].year,
+        who_key(built.selection.breakdown)
+    );
+    let mut tables: Vec<reports::Table> = Vec::new();
+    if stem == "all" {
+        tables.extend(
+            built
+                .dashboard
+                .tables()
+                .into_iter()
+                .map(|t| t.table.clone()),
+        );
+        if matches!(format, Format::Csv) {
+            return not_found(lang);
+        }
+    } else {
+        match built.dashboard.table(stem) {
+            Some(table) => tables.push(table.table.clone()),
+            None => return not_found(lang),
+        }
+    }
+    if built.synthetic {
+        for table in &mut tables {
+            table.title = format!(
+                "{} ({})",
+                table.title,
+                say(lang, "synthetische gegevens", "synthetic data")
+            );
+        }
+    }
+    let extension = match format {
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+    };
+    file_response(&format!("{stamp}-{stem}.{extension}"), format, &tables)
+}
+
+async fn codebook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Response {
+    let staff = match Staff::from_request(&state, &headers).await {
+        Ok(staff) => staff,
+        Err(response) => return response,
+    };
+    // The codebook describes the questionnaire, not anybody's figures; whoever
+    // has a dashboard may read it.
+    let places = match Places::load(&state.db).await {
+        Ok(Some(places)) => places,
+        Ok(None) => return not_found(staff.lang),
+        Err(error) => return unavailable(error),
+    };
+    if dashboards(&staff, &places).is_empty() {
+        return not_found(staff.lang);
+    }
+    let Some(("codebook", format)) = parse_file(&file) else {
+        return not_found(staff.lang);
+    };
+    let questionnaire = surveys::standard_v1();
+    let table = reports::export::codebook(questionnaire, language(staff.lang));
+    let extension = match format {
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+    };
+    file_response(
+        &format!("peiling-codebook-{}.{extension}", questionnaire.key()),
+        format,
+        &[table],
+    )
+}
+
+/// The places this viewer has a dashboard for.
+async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let staff = match Staff::from_request(&state, &headers).await {
+        Ok(staff) => staff,
+        Err(response) => return response,
+    };
+    let places = match Places::load(&state.db).await {
+        Ok(Some(places)) => places,
+        Ok(None) => return not_found(staff.lang),
+        Err(error) => return unavailable(error),
+    };
+    let entries = dashboards(&staff, &places);
+    page::index(staff, entries, places.region.synthetic)
+}
+
+/// The dashboards this viewer may open: URL name, place name, kind of place.
+fn dashboards(staff: &Staff, places: &Places) -> Vec<(String, String, &'static str)> {
+    let lang = staff.lang;
+    let mut entries: Vec<(String, String, &'static str)> = Vec::new();
+    if staff.may(Action::ViewFigures, &Target::Region) {
+        entries.push((
+            "region".to_owned(),
+            places.region.name.clone(),
+            say(lang, "regio", "region"),
+        ));
+    }
+    for m in &places.municipalities {
+        if let Some((c, t)) = places.municipality(m.id)
+            && staff.may(Action::ViewFigures, &t)
+        {
+            entries.push((
+                place_name(&t),
+                c.name,
+                say(lang, "gemeente", "municipality"),
+            ));
+        }
+    }
+    for v in &places.villages {
+        if let Some((c, t)) = places.village(v.id)
+            && staff.may(Action::ViewFigures, &t)
+        {
+            entries.push((place_name(&t), c.name, say(lang, "kern", "village")));
+        }
+    }
+    for s in &places.schools {
+        if let Some((c, t)) = places.school(s.id)
+            && staff.may(Action::ViewFigures, &t)
+        {
+            entries.push((place_name(&t), c.name, say(lang, "school", "school")));
+        }
+    }
+    entries
+}

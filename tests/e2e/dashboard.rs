@@ -1,0 +1,521 @@
+//! The dashboards over real HTTP on the demo region: what each role reaches,
+//! downloads that carry the page's numbers, suppression in every form a figure
+//! takes, charts that are well-formed SVG with the numbers beside them.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, TestApp, id_of};
+
+const DEMO_PASSWORD: &str = "peiling-demo";
+pub const ALDERMAN: &str = "gemeente@heidebroek.example";
+const SCHOOL: &str = "school@heidecollege.example";
+const YOUTH_WORKER: &str = "jongerenwerk@heidebroek.example";
+const REGION: &str = "regio@heuvelland.example";
+const TEACHER: &str = "docent@heidecollege.example";
+
+/// A client signed in with a demo account.
+pub async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = http
+        .post(app.url("/login"))
+        .form(&[("email", email), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SEE_OTHER, "{email} logs in");
+    http
+}
+
+async fn fetch(http: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = http.get(app.url(path)).send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+async fn fetch_bytes(http: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, Vec<u8>) {
+    let response = http.get(app.url(path)).send().await.unwrap();
+    (response.status(), response.bytes().await.unwrap().to_vec())
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    unescape(text.trim())
+}
+
+/// The header and body cells of the page's table `name`, as text.
+pub fn page_table(html: &str, name: &str) -> Vec<Vec<String>> {
+    let marker = format!("data-table=\"{name}\"");
+    let start = html
+        .match_indices("<table")
+        .map(|(at, _)| at)
+        .find(|&at| html[at..at + html[at..].find('>').unwrap()].contains(&marker))
+        .unwrap_or_else(|| panic!("the page has a table {name}"));
+    let end = start + html[start..].find("</table>").unwrap();
+    let table = &html[start..end];
+    table
+        .split("<tr")
+        .skip(1)
+        .map(|row| {
+            row.split("</t")
+                .filter_map(|part| {
+                    let open = part.rfind("<th").or_else(|| part.rfind("<td"))?;
+                    let content = &part[open..];
+                    let content = &content[content.find('>')? + 1..];
+                    Some(strip_tags(content))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A page cell's percentage ("43,2 %" or "43.2%") as a number.
+fn page_percent(cell: &str) -> Option<f64> {
+    let number = cell.strip_suffix(" %").or_else(|| cell.strip_suffix('%'))?;
+    number.replace(',', ".").parse().ok()
+}
+
+/// The rows of a CSV download (after the byte-order mark).
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = String::from_utf8(bytes.to_vec()).expect("CSV is UTF-8");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("CSV starts with a BOM");
+    let mut rows = vec![];
+    let mut row = vec![];
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    rows
+}
+
+/// The cells of one sheet of an XLSX download.
+fn xlsx_sheet(bytes: &[u8], index: usize) -> Vec<Vec<Data>> {
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("a workbook");
+    let names = workbook.sheet_names();
+    let range = workbook
+        .worksheet_range(&names[index])
+        .expect("the sheet reads");
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+/// Every number the page shows in table `name` equals the CSV's and the XLSX's.
+async fn downloads_equal_the_page(
+    http: &reqwest::Client,
+    app: &TestApp,
+    page_path: &str,
+    html: &str,
+    name: &str,
+) {
+    let page = page_table(html, name);
+    let query = page_path
+        .split_once('?')
+        .map_or(String::new(), |(_, q)| format!("?{q}"));
+    let base = page_path.split('?').next().unwrap();
+    let (status, csv) = fetch_bytes(http, app, &format!("{base}/download/{name}.csv{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = csv_rows(&csv);
+    let (status, xlsx) =
+        fetch_bytes(http, app, &format!("{base}/download/{name}.xlsx{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let sheet = xlsx_sheet(&xlsx, 0);
+    assert_eq!(
+        page.len(),
+        csv.len(),
+        "{name}: rows on the page and in the CSV"
+    );
+    assert_eq!(
+        page.len(),
+        sheet.len(),
+        "{name}: rows on the page and in the XLSX"
+    );
+    let mut numbers = 0;
+    for (r, row) in page.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let Some(shown) = page_percent(cell) else {
+                continue;
+            };
+            let in_csv: f64 = csv[r][c].parse().unwrap_or_else(|_| {
+                panic!("{name} row {r} col {c}: page {cell}, CSV {:?}", csv[r][c])
+            });
+            assert_eq!(in_csv, shown, "{name} row {r} col {c}");
+            let Data::Float(in_xlsx) = sheet[r][c] else {
+                panic!("{name} row {r} col {c}: XLSX holds {:?}", sheet[r][c]);
+            };
+            assert_eq!(
+                (in_xlsx * 10.0).round() / 10.0,
+                shown,
+                "{name} row {r} col {c}"
+            );
+            numbers += 1;
+        }
+    }
+    assert!(numbers > 0, "{name}: the page shows numbers to compare");
+}
+
+async fn an_alderman_reads_the_municipality_its_villages_and_the_same_numbers_in_downloads(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    let heidebroek = id_of(&app, "municipality WHERE name = 'Heidebroek'").await;
+    let westdorp = id_of(&app, "village WHERE name = 'Westdorp'").await;
+    let other = id_of(
+        &app,
+        "municipality WHERE name <> 'Heidebroek' ORDER BY id LIMIT 1",
+    )
+    .await;
+    let http = signed_in(&app, ALDERMAN).await;
+
+    let (status, list) = fetch(&http, &app, "/dashboard").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains(&format!("/dashboard/municipality-{heidebroek}\"")));
+    assert!(list.contains(&format!("/dashboard/village-{westdorp}\"")));
+    assert!(!list.contains(&format!("/dashboard/municipality-{other}\"")));
+
+    let path = format!("/dashboard/municipality-{heidebroek}");
+    let (status, html) = fetch(&http, &app, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Peiling 2026"),
+        "the latest wave is shown first"
+    );
+    assert!(
+        html.contains("synthetische gegevens"),
+        "the demo says its data are synthetic"
+    );
+    let substance = page_table(&html, "domain-substance-use");
+    assert_eq!(substance[0][0], "Indicator");
+    assert!(substance[0].iter().any(|c| c == "Sinds 2024"));
+    assert!(substance[0].iter().any(|c| c == "Sinds 2018"));
+    assert!(
+        substance[1..].iter().any(|row| row
+            .iter()
+            .any(|c| c.starts_with("verbeterd") || c.starts_with("onveranderd"))),
+        "changes are labelled by direction: {substance:?}"
+    );
+    for name in [
+        "domain-substance-use",
+        "domain-family",
+        "trend",
+        "places",
+        "profile",
+    ] {
+        downloads_equal_the_page(&http, &app, &path, &html, name).await;
+    }
+
+    // An earlier wave and one school year, then a village of the municipality.
+    let wave_2022 = id_of(&app, "survey_wave WHERE year = 2022").await;
+    let filtered = format!("{path}?wave={wave_2022}&who=year-4&indicator=alcohol_30d");
+    let (status, html) = fetch(&http, &app, &filtered).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Peiling 2022 · leerjaar 4"));
+    assert!(html.contains("Sinds 2020"));
+    downloads_equal_the_page(&http, &app, &filtered, &html, "domain-substance-use").await;
+    downloads_equal_the_page(&http, &app, &filtered, &html, "trend").await;
+
+    let village = format!("/dashboard/village-{westdorp}");
+    let (status, html) = fetch(&http, &app, &village).await;
+    assert_eq!(status, StatusCode::OK);
+    let table = page_table(&html, "domain-substance-use");
+    assert!(table[0].iter().any(|c| c == "Westdorp %"));
+    assert!(
+        table[0].iter().any(|c| c == "Heidebroek %"),
+        "against the municipality"
+    );
+    assert!(
+        table[0].iter().any(|c| c.starts_with("Regio Heuvelland")),
+        "and the region"
+    );
+    downloads_equal_the_page(&http, &app, &village, &html, "domain-substance-use").await;
+
+    // The printable report carries the same figures and the key messages.
+    let (status, report) = fetch(&http, &app, &format!("{village}/report")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(report.contains("Belangrijkste uitkomsten"));
+    assert_eq!(page_table(&report, "domain-substance-use"), table);
+
+    // Bad filters are refused in the reader's language and show nothing.
+    for bad in [
+        "?wave=999999",
+        "?who=everyone",
+        "?indicator=nonsense",
+        "?wave=abc",
+    ] {
+        let (status, body) = fetch(&http, &app, &format!("{path}{bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(!body.contains("data figures"), "{bad} shows no figures");
+    }
+    // Other municipalities are not there for this alderman.
+    let (status, _) = fetch(&http, &app, &format!("/dashboard/municipality-{other}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn each_role_reaches_only_its_dashboards(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let heidecollege = id_of(&app, "school WHERE name = 'Heidecollege'").await;
+    let maarland = id_of(&app, "school WHERE name = 'Maarland College'").await;
+    let heidebroek = id_of(&app, "municipality WHERE name = 'Heidebroek'").await;
+    let westdorp = id_of(&app, "village WHERE name = 'Westdorp'").await;
+    let zandhoeve = id_of(&app, "village WHERE name = 'Zandhoeve'").await;
+
+    let school = signed_in(&app, SCHOOL).await;
+    let (status, missing) = fetch(&school, &app, "/dashboard/school-999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for path in [
+        format!("/dashboard/school-{maarland}"),
+        format!("/dashboard/school-{maarland}/report"),
+        format!("/dashboard/school-{maarland}/download/all.xlsx"),
+        format!("/dashboard/school-{maarland}/download/domain-family.csv"),
+    ] {
+        let (status, body) = fetch(&school, &app, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            body, missing,
+            "{path} answers like a school that does not exist"
+        );
+    }
+    let (status, html) = fetch(&school, &app, &format!("/dashboard/school-{heidecollege}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let table = page_table(&html, "domain-substance-use");
+    assert!(
+        table[0].iter().any(|c| c.starts_with("Regio Heuvelland")),
+        "against the region"
+    );
+    let (status, _) = fetch(&school, &app, &format!("/dashboard/village-{westdorp}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a school sees no village");
+
+    let worker = signed_in(&app, YOUTH_WORKER).await;
+    let (status, html) = fetch(&worker, &app, &format!("/dashboard/village-{westdorp}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let table = page_table(&html, "domain-substance-use");
+    assert!(
+        table[0].iter().any(|c| c == "Heidebroek %"),
+        "the municipality as reference"
+    );
+    let places = page_table(&html, "places");
+    assert!(
+        places.iter().all(|row| row[0] != "Zandhoeve"),
+        "no village outside the worker's own: {places:?}"
+    );
+    for path in [
+        format!("/dashboard/municipality-{heidebroek}"),
+        "/dashboard/region".to_owned(),
+        format!("/dashboard/village-{zandhoeve}"),
+        format!("/dashboard/school-{heidecollege}"),
+    ] {
+        let (status, _) = fetch(&worker, &app, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "youth worker: {path}");
+    }
+
+    let teacher = signed_in(&app, TEACHER).await;
+    let (status, _) = fetch(&teacher, &app, "/dashboard/region").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = fetch(&teacher, &app, "/dashboard/codebook/codebook.csv").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let region = signed_in(&app, REGION).await;
+    for path in [
+        "/dashboard/region".to_owned(),
+        format!("/dashboard/school-{maarland}"),
+        format!("/dashboard/village-{zandhoeve}"),
+    ] {
+        let (status, _) = fetch(&region, &app, &path).await;
+        assert_eq!(status, StatusCode::OK, "region: {path}");
+    }
+}
+
+crate::on_both_databases!(
+    an_alderman_reads_the_municipality_its_villages_and_the_same_numbers_in_downloads,
+    each_role_reaches_only_its_dashboards,
+);
+
+/// A suppressed village is suppressed in the page, its chart, its tables, the
+/// CSV, the XLSX and the report — never shown as a number or as zero.
+#[tokio::test]
+async fn a_suppressed_village_is_suppressed_in_page_chart_table_csv_xlsx_and_report() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let heidebroek = id_of(&app, "municipality WHERE name = 'Heidebroek'").await;
+    let zandhoeve = id_of(&app, "village WHERE name = 'Zandhoeve'").await;
+    let http = signed_in(&app, ALDERMAN).await;
+
+    // The municipality's villages side by side: Zandhoeve has no bar, only words.
+    let path = format!("/dashboard/municipality-{heidebroek}");
+    let (_, html) = fetch(&http, &app, &path).await;
+    let places = page_table(&html, "places");
+    let row = places
+        .iter()
+        .find(|row| row[0] == "Zandhoeve")
+        .expect("Zandhoeve is listed");
+    assert!(
+        row[1].starts_with("niet getoond") || row[1].starts_with("minder dan"),
+        "{row:?}"
+    );
+    assert!(row[2..].iter().all(|c| c == "—"), "{row:?}");
+    let svg = chart(&html, "places-");
+    assert!(svg.contains("Zandhoeve"));
+    assert!(
+        svg.contains("niet getoond"),
+        "the chart says the bar is not shown"
+    );
+
+    let village = format!("/dashboard/village-{zandhoeve}");
+    let (status, html) = fetch(&http, &app, &village).await;
+    assert_eq!(status, StatusCode::OK);
+    let table = page_table(&html, "domain-substance-use");
+    let withheld = |cell: &str| cell.starts_with("niet getoond") || cell.starts_with("minder dan");
+    for row in &table[1..] {
+        assert!(withheld(&row[1]), "page: {row:?}");
+        assert!(page_percent(&row[1]).is_none());
+    }
+    let (_, csv) = fetch_bytes(
+        &http,
+        &app,
+        &format!("{village}/download/domain-substance-use.csv"),
+    )
+    .await;
+    let csv = csv_rows(&csv);
+    for row in &csv[1..] {
+        assert!(withheld(&row[1]), "CSV: {row:?}");
+        assert!(
+            row[2].is_empty() && row[3].is_empty() && row[4].is_empty(),
+            "CSV: {row:?}"
+        );
+    }
+    let (_, xlsx) = fetch_bytes(&http, &app, &format!("{village}/download/all.xlsx")).await;
+    let sheet = xlsx_sheet(&xlsx, 0);
+    for row in &sheet[1..] {
+        match &row[1] {
+            Data::String(text) => assert!(withheld(text), "XLSX: {row:?}"),
+            other => panic!("XLSX holds {other:?} for a suppressed figure"),
+        }
+    }
+    let trend = chart(&html, "trend-");
+    assert!(
+        trend.contains("niet getoond"),
+        "the trend chart marks the withheld waves"
+    );
+    let (_, report) = fetch(&http, &app, &format!("{village}/report")).await;
+    for row in &page_table(&report, "domain-substance-use")[1..] {
+        assert!(withheld(&row[1]), "report: {row:?}");
+    }
+}
+
+/// The inline SVG whose `aria-labelledby` starts with `id_prefix`.
+fn chart<'a>(html: &'a str, id_prefix: &str) -> &'a str {
+    let marker = format!("aria-labelledby=\"{id_prefix}");
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("a chart {id_prefix}"));
+    let start = html[..at].rfind("<svg").unwrap();
+    let end = at + html[at..].find("</svg>").unwrap() + "</svg>".len();
+    &html[start..end]
+}
+
+/// Every chart on a dashboard is well-formed SVG with a title and a
+/// description, and the table under it holds the numbers it draws.
+#[tokio::test]
+async fn charts_are_well_formed_svg_with_title_description_and_their_numbers_in_a_table() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let heidebroek = id_of(&app, "municipality WHERE name = 'Heidebroek'").await;
+    let http = signed_in(&app, ALDERMAN).await;
+    let (_, html) = fetch(
+        &http,
+        &app,
+        &format!("/dashboard/municipality-{heidebroek}"),
+    )
+    .await;
+    for (prefix, table) in [
+        ("trend-", "trend"),
+        ("places-", "places"),
+        ("profile", "profile"),
+    ] {
+        let svg = chart(&html, prefix);
+        let document = roxmltree::Document::parse(svg)
+            .unwrap_or_else(|error| panic!("{prefix}: not well-formed: {error}"));
+        let root = document.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(root.attribute("role"), Some("img"));
+        let labelled = root.attribute("aria-labelledby").unwrap();
+        let title = root
+            .children()
+            .find(|n| n.has_tag_name("title"))
+            .expect("a title");
+        let desc = root
+            .children()
+            .find(|n| n.has_tag_name("desc"))
+            .expect("a description");
+        assert!(labelled.contains(title.attribute("id").unwrap()));
+        assert!(labelled.contains(desc.attribute("id").unwrap()));
+        assert!(!title.text().unwrap_or_default().is_empty());
+        assert!(!desc.text().unwrap_or_default().is_empty());
+        assert!(
+            svg.contains("Synthetische gegevens"),
+            "{prefix}: the chart says it is synthetic"
+        );
+
+        // The numbers a chart writes out (trend: none; bars: each value) are the
+        // table's; the table has a row per drawn place or wave.
+        let rows = page_table(&html, table);
+        assert!(rows.len() > 1, "{table} has rows");
+        if table == "places" {
+            for row in &rows[1..] {
+                if page_percent(&row[1]).is_some() {
+                    assert!(
+                        svg.contains(&row[1]),
+                        "the bar of {} reads {}",
+                        row[0],
+                        row[1]
+                    );
+                }
+            }
+        }
+        if table == "trend" {
+            for row in &rows[1..] {
+                assert!(
+                    svg.contains(&format!(">{}<", row[0])) || svg.contains(&row[0]),
+                    "wave {}",
+                    row[0]
+                );
+            }
+        }
+    }
+}
