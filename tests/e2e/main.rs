@@ -15,6 +15,7 @@ mod browser;
 mod cli;
 mod crash;
 mod dashboard;
+mod dashboard_browser;
 mod demo;
 mod home;
 mod results;
