@@ -242,3 +242,48 @@ async fn staff_reach_the_login_page_from_home_and_log_in() {
 
     browser.close().await;
 }
+
+/// Bytes the browser fetched over the network for the page now open and
+/// everything it loaded (compressed sizes, headers included), after the page
+/// has finished loading its scripts.
+async fn transferred(browser: &Browser) -> f64 {
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let total = browser
+        .client
+        .execute(
+            "const entries = performance.getEntriesByType('navigation')
+               .concat(performance.getEntriesByType('resource'));
+             return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    total.as_f64().unwrap()
+}
+
+#[tokio::test]
+async fn a_students_first_views_stay_under_150_kb_transferred() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&app.url("/")).await.unwrap();
+    let home = transferred(&browser).await;
+    assert!(
+        home > 1000.0,
+        "the measurement sees the page ({home} bytes)"
+    );
+    assert!(
+        home < 150.0 * 1024.0,
+        "the home page's first view: {home} bytes"
+    );
+
+    crate::answering_browser::enter_code(&browser, &app, &app.demo_code(), "nl").await;
+    let section = transferred(&browser).await;
+    assert!(section > 0.0, "the measurement sees the page");
+    assert!(
+        section < 150.0 * 1024.0,
+        "the first question page: {section} bytes"
+    );
+    println!("first views: home {home} bytes, first questions {section} bytes");
+    browser.close().await;
+}

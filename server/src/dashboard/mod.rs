@@ -574,14 +574,8 @@ async fn download(
             None => return not_found(lang),
         }
     }
-    if built.synthetic {
-        for table in &mut tables {
-            table.title = format!(
-                "{} ({})",
-                table.title,
-                say(lang, "synthetische gegevens", "synthetic data")
-            );
-        }
+    if matches!(format, Format::Xlsx) {
+        tables.push(notes(lang, built.synthetic));
     }
     let extension = match format {
         Format::Csv => "csv",
@@ -613,7 +607,13 @@ async fn codebook(
         return not_found(staff.lang);
     };
     let questionnaire = surveys::standard_v1();
-    let table = reports::export::codebook(questionnaire, language(staff.lang));
+    let mut tables = vec![reports::export::codebook(
+        questionnaire,
+        language(staff.lang),
+    )];
+    if matches!(format, Format::Xlsx) {
+        tables.push(notes(staff.lang, staff.synthetic));
+    }
     let extension = match format {
         Format::Csv => "csv",
         Format::Xlsx => "xlsx",
@@ -621,8 +621,33 @@ async fn codebook(
     file_response(
         &format!("peiling-codebook-{}.{extension}", questionnaire.key()),
         format,
-        &[table],
+        &tables,
     )
+}
+
+/// The sheet that explains a workbook: how to read its figures, and that a
+/// demo's are synthetic.
+fn notes(lang: Lang, synthetic: bool) -> reports::Table {
+    let mut lines = Vec::new();
+    if synthetic {
+        lines.push(
+            say(
+                lang,
+                "Synthetische gegevens: een fictieve regio. Geen enkel cijfer gaat over echte jongeren of plaatsen.",
+                "Synthetic data: a fictional region. No figure describes real young people or places.",
+            )
+            .to_owned(),
+        );
+    }
+    lines.extend(reports::export::codebook_notes(language(lang)));
+    reports::Table {
+        title: say(lang, "Toelichting", "Notes").to_owned(),
+        columns: vec![say(lang, "Toelichting", "Notes").to_owned()],
+        rows: lines
+            .into_iter()
+            .map(|line| vec![reports::Cell::Text(line)])
+            .collect(),
+    }
 }
 
 /// The places this viewer has a dashboard for.
