@@ -42,8 +42,10 @@ fn DataTable(
             </p>
         }
     });
+    // A wide table scrolls sideways; keyboard users reach it with Tab.
+    let region_label = table.title.clone();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=region_label>
             <table class="data figures" data-table=name.clone()>
                 <caption>{table.title}</caption>
                 <thead><tr>
