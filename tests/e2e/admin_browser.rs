@@ -10,25 +10,6 @@ use crate::browser::Browser;
 use crate::helpers::{Backend, TestApp, count, id_of, text};
 use crate::staff::{PASSWORD, create_user};
 
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
-    let c = &browser.client;
-    c.goto(&app.url("/login")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    browser.click("form[action='/login'] button").await;
-    browser.wait_for_text("h1", "Welkom").await;
-}
-
 async fn fill(browser: &Browser, id: &str, value: &str) {
     let field = browser.client.find(Locator::Id(id)).await.unwrap();
     field.clear().await.unwrap();
@@ -86,7 +67,9 @@ async fn a_wave_goes_from_the_coordinator_to_a_class_code_to_the_teachers_count(
 
     // The region coordinator creates the wave and opens it.
     let coordinator = Browser::start().await;
-    log_in(&coordinator, &app, "regio@peiling.example").await;
+    coordinator
+        .log_in(&app, "regio@peiling.example", PASSWORD)
+        .await;
     coordinator
         .client
         .goto(&app.url("/staff/waves"))
@@ -111,7 +94,9 @@ async fn a_wave_goes_from_the_coordinator_to_a_class_code_to_the_teachers_count(
 
     // The school coordinator registers a class, handing it to the teacher.
     let coordinator_of_school = Browser::start().await;
-    log_in(&coordinator_of_school, &app, "school@peiling.example").await;
+    coordinator_of_school
+        .log_in(&app, "school@peiling.example", PASSWORD)
+        .await;
     let c = &coordinator_of_school.client;
     c.goto(&app.url("/staff/classes")).await.unwrap();
     coordinator_of_school
@@ -171,7 +156,9 @@ async fn a_wave_goes_from_the_coordinator_to_a_class_code_to_the_teachers_count(
 
     // The teacher sees 0, a student answers with the code, the teacher sees 1.
     let teacher = Browser::start().await;
-    log_in(&teacher, &app, "docent@peiling.example").await;
+    teacher
+        .log_in(&app, "docent@peiling.example", PASSWORD)
+        .await;
     assert_eq!(teachers_count(&teacher, &app).await, "0");
 
     let student = Browser::start().await;
@@ -295,7 +282,9 @@ async fn markup_in_every_admin_text_is_shown_as_text() {
 
     // …and looked at in a real browser by another.
     let browser = Browser::start().await;
-    log_in(&browser, &app, "regio@peiling.example").await;
+    browser
+        .log_in(&app, "regio@peiling.example", PASSWORD)
+        .await;
     let c = &browser.client;
     for path in [
         "/staff/places",

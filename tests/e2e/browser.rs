@@ -119,6 +119,22 @@ impl Browser {
             .unwrap_or_else(|error| panic!("could not click {css:?}: {error}"));
     }
 
+    /// Logs in at `/login` and waits for the staff home page.
+    pub async fn log_in(&self, app: &TestApp, email: &str, password: &str) {
+        let c = &self.client;
+        c.goto(&app.url("/login")).await.unwrap();
+        for (field, value) in [("email", email), ("password", password)] {
+            c.find(Locator::Id(field))
+                .await
+                .unwrap()
+                .send_keys(value)
+                .await
+                .unwrap();
+        }
+        self.click("form[action='/login'] button").await;
+        self.wait_for_text("h1", "Welkom").await;
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
         let _ = std::fs::remove_dir_all(&self.profile);

@@ -11,25 +11,6 @@ use crate::browser::Browser;
 use crate::dashboard::{ALDERMAN, page_table};
 use crate::helpers::{Backend, TestApp, id_of, workspace_root};
 
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) {
-    let c = &browser.client;
-    c.goto(&app.url("/login")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("peiling-demo")
-        .await
-        .unwrap();
-    browser.click("form[action='/login'] button").await;
-    browser.wait_for_text("h1", "Welkom").await;
-}
-
 /// A download the page links to, fetched with the browser's own session.
 async fn download(browser: &Browser, app: &TestApp, href: &str) -> Vec<u8> {
     let cookies = browser.client.get_all_cookies().await.unwrap();
@@ -65,7 +46,7 @@ async fn an_alderman_follows_the_municipality_to_a_village_an_earlier_wave_downl
  {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let browser = Browser::start().await;
-    log_in(&browser, &app, ALDERMAN).await;
+    browser.log_in(&app, ALDERMAN, "peiling-demo").await;
     browser.click("a[href='/dashboard']").await;
     browser.wait_for_text("h1", "Cijfers").await;
     browser.click("a[href^='/dashboard/municipality-']").await;
@@ -155,7 +136,9 @@ async fn a_school_coordinator_cannot_open_another_schools_dashboard_in_the_brows
     let own = id_of(&app, "school WHERE name = 'Heidecollege'").await;
     let other = id_of(&app, "school WHERE name = 'Maarland College'").await;
     let browser = Browser::start().await;
-    log_in(&browser, &app, "school@heidecollege.example").await;
+    browser
+        .log_in(&app, "school@heidecollege.example", "peiling-demo")
+        .await;
     browser
         .client
         .goto(&app.url(&format!("/dashboard/school-{own}")))
@@ -224,7 +207,7 @@ async fn the_survey_a_dashboard_and_a_report_have_no_serious_accessibility_viola
             .map(|v| format!("survey: {v}")),
     );
 
-    log_in(&browser, &app, ALDERMAN).await;
+    browser.log_in(&app, ALDERMAN, "peiling-demo").await;
     for path in [
         format!("/dashboard/municipality-{heidebroek}"),
         format!("/dashboard/municipality-{heidebroek}/report"),

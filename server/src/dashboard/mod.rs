@@ -460,10 +460,7 @@ async fn dashboard_page(
     Path(place): Path<String>,
     filters: Result<Query<Filters>, QueryRejection>,
 ) -> Response {
-    let Ok(Query(filters)) = filters else {
-        return crate::admin::bad_form(Lang::from_headers(&headers));
-    };
-    match prepare(&state, &headers, &place, &filters).await {
+    match prepare_from_query(&state, &headers, &place, filters).await {
         Ok(built) => page::dashboard(built),
         Err(response) => response,
     }
@@ -475,13 +472,23 @@ async fn report(
     Path(place): Path<String>,
     filters: Result<Query<Filters>, QueryRejection>,
 ) -> Response {
-    let Ok(Query(filters)) = filters else {
-        return crate::admin::bad_form(Lang::from_headers(&headers));
-    };
-    match prepare(&state, &headers, &place, &filters).await {
+    match prepare_from_query(&state, &headers, &place, filters).await {
         Ok(built) => page::report(built),
         Err(response) => response,
     }
+}
+
+/// [`prepare`], once the query string could be read.
+async fn prepare_from_query(
+    state: &AppState,
+    headers: &HeaderMap,
+    place: &str,
+    filters: Result<Query<Filters>, QueryRejection>,
+) -> Result<Built, Response> {
+    let Ok(Query(filters)) = filters else {
+        return Err(crate::admin::bad_form(Lang::from_headers(headers)));
+    };
+    prepare(state, headers, place, &filters).await
 }
 
 /// A download's file name: a table's name, or `all`, then `.csv` or `.xlsx`.
@@ -538,11 +545,8 @@ async fn download(
     Path((place, file)): Path<(String, String)>,
     filters: Result<Query<Filters>, QueryRejection>,
 ) -> Response {
-    let Ok(Query(filters)) = filters else {
-        return crate::admin::bad_form(Lang::from_headers(&headers));
-    };
     // Authorise before looking at the file name, so a denied place says nothing.
-    let built = match prepare(&state, &headers, &place, &filters).await {
+    let built = match prepare_from_query(&state, &headers, &place, filters).await {
         Ok(built) => built,
         Err(response) => return response,
     };
