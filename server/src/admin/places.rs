@@ -11,7 +11,9 @@ use axum::{
 };
 use chrono::Utc;
 use leptos::prelude::*;
-use sea_orm::{ActiveModelTrait, DbErr, EntityTrait, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, QueryOrder, Set, TransactionTrait,
+};
 use serde::Deserialize;
 use surveys::SuppressionThreshold;
 
@@ -41,27 +43,28 @@ pub async fn threshold(state: &AppState) -> Result<SuppressionThreshold, DbErr> 
     })
 }
 
-struct Places {
-    region: Option<region::Model>,
-    municipalities: Vec<municipality::Model>,
-    villages: Vec<village::Model>,
-    schools: Vec<school::Model>,
+/// The region and its municipalities, villages and schools, each list by name.
+pub struct Places {
+    pub region: Option<region::Model>,
+    pub municipalities: Vec<municipality::Model>,
+    pub villages: Vec<village::Model>,
+    pub schools: Vec<school::Model>,
 }
 
-async fn places(state: &AppState) -> Result<Places, DbErr> {
+pub async fn places(db: &DatabaseConnection) -> Result<Places, DbErr> {
     Ok(Places {
-        region: region::Entity::find().one(&state.db).await?,
+        region: region::Entity::find().one(db).await?,
         municipalities: municipality::Entity::find()
             .order_by_asc(municipality::Column::Name)
-            .all(&state.db)
+            .all(db)
             .await?,
         villages: village::Entity::find()
             .order_by_asc(village::Column::Name)
-            .all(&state.db)
+            .all(db)
             .await?,
         schools: school::Entity::find()
             .order_by_asc(school::Column::Name)
-            .all(&state.db)
+            .all(db)
             .await?,
     })
 }
@@ -172,7 +175,7 @@ async fn places_page(State(state): State<AppState>, headers: HeaderMap) -> Respo
     let staff = attempt!(Staff::from_request(&state, &headers).await);
     attempt!(staff.require(Action::Administer, Some(Target::Region)));
     let floor = state.settings.suppression_k.get();
-    match places(&state).await {
+    match places(&state.db).await {
         Ok(places) => places_form(&staff, StatusCode::OK, places, floor, vec![], false),
         Err(error) => unavailable(error),
     }
@@ -281,7 +284,7 @@ async fn change_places(
     attempt!(staff.require(Action::Administer, Some(Target::Region)));
     let form = attempt!(staff.accept(form));
     let floor = state.settings.suppression_k.get();
-    let known = match places(&state).await {
+    let known = match places(&state.db).await {
         Ok(known) => known,
         Err(error) => return unavailable(error),
     };
@@ -390,7 +393,7 @@ async fn change_places(
     if let Err(error) = result {
         return unavailable(error);
     }
-    match places(&state).await {
+    match places(&state.db).await {
         Ok(places) => places_form(&staff, StatusCode::OK, places, floor, vec![], true),
         Err(error) => unavailable(error),
     }

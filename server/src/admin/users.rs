@@ -241,19 +241,11 @@ struct Choices {
 }
 
 async fn choices(db: &DatabaseConnection) -> Result<Choices, DbErr> {
+    let places = super::places::places(db).await?;
     Ok(Choices {
-        municipalities: municipality::Entity::find()
-            .order_by_asc(municipality::Column::Name)
-            .all(db)
-            .await?,
-        villages: village::Entity::find()
-            .order_by_asc(village::Column::Name)
-            .all(db)
-            .await?,
-        schools: school::Entity::find()
-            .order_by_asc(school::Column::Name)
-            .all(db)
-            .await?,
+        municipalities: places.municipalities,
+        villages: places.villages,
+        schools: places.schools,
         users: app_user::Entity::find()
             .order_by_asc(app_user::Column::Email)
             .all(db)

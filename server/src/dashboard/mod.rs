@@ -23,7 +23,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use surveys::{Breakdown, Gender, MunicipalityId, Place, Residence, SchoolId, VillageId};
 
@@ -54,27 +54,12 @@ struct Places {
 
 impl Places {
     async fn load(db: &DatabaseConnection) -> Result<Option<Places>, DbErr> {
-        let Some(region) = region::Entity::find()
-            .order_by_asc(region::Column::Id)
-            .one(db)
-            .await?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(Places {
+        let places = crate::admin::places::places(db).await?;
+        Ok(places.region.map(|region| Places {
             region,
-            municipalities: municipality::Entity::find()
-                .order_by_asc(municipality::Column::Name)
-                .all(db)
-                .await?,
-            villages: village::Entity::find()
-                .order_by_asc(village::Column::Name)
-                .all(db)
-                .await?,
-            schools: school::Entity::find()
-                .order_by_asc(school::Column::Name)
-                .all(db)
-                .await?,
+            municipalities: places.municipalities,
+            villages: places.villages,
+            schools: places.schools,
         }))
     }
 
