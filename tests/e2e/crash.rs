@@ -66,10 +66,9 @@ async fn submit(address: &str, student: &Student) -> Option<StatusCode> {
     Some(status)
 }
 
-async fn submissions_answered_before_a_kill_are_all_stored_once(backend: Backend) {
-    let mut app = TestApp::spawn(backend).await;
-    app.arrange("UPDATE class_code SET expected_size = 10000")
-        .await;
+/// Eight students at a time keep submitting until the server is killed in the
+/// middle of them; every student who started, with whether they saw an answer.
+async fn submit_until_killed(app: &mut TestApp) -> Vec<Student> {
     let code = app.demo_code();
     let address = app.address.clone();
     let students: Arc<Mutex<Vec<Student>>> = Arc::default();
@@ -108,7 +107,23 @@ async fn submissions_answered_before_a_kill_are_all_stored_once(backend: Backend
         worker.await.expect("a student task");
     }
 
-    let students = std::mem::take(&mut *students.lock().await);
+    std::mem::take(&mut *students.lock().await)
+}
+
+async fn submissions_answered_before_a_kill_are_all_stored_once(backend: Backend) {
+    let mut app = TestApp::spawn(backend).await;
+    app.arrange("UPDATE class_code SET expected_size = 10000")
+        .await;
+    let mut students = submit_until_killed(&mut app).await;
+    // The kill can fall while every student is still opening the survey, with
+    // no submission in flight; then start the server again and repeat.
+    for _ in 0..3 {
+        if students.iter().any(|s| !s.confirmed) {
+            break;
+        }
+        app.restart().await;
+        students.extend(submit_until_killed(&mut app).await);
+    }
     let confirmed = students.iter().filter(|s| s.confirmed).count();
     let unanswered = students.len() - confirmed;
     println!("{confirmed} submissions confirmed before the kill, {unanswered} unanswered");
