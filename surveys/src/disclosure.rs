@@ -33,9 +33,11 @@
 //!      there is no released child);
 //!    - if the parent is released, the suppressed children together are a group
 //!      whose totals the parent minus the released siblings gives away; that
-//!      group must pass rules 1–3 itself, else the next-smallest sibling is
-//!      suppressed as well. Two villages of 4 and 5 hidden side by side would
-//!      otherwise publish a 9-student group.
+//!      group must pass rules 1–3 itself and, whatever its size, not be
+//!      unanimous, else the next-smallest sibling is suppressed as well. Two
+//!      villages of 4 and 5 hidden side by side would otherwise publish a
+//!      9-student group; hidden villages that together have no drinker would
+//!      each be known to have none.
 //!
 //!    Finally every suppressed figure is checked against the whole system of
 //!    partitions at once (exact linear algebra): when several partitions cross —
@@ -46,9 +48,13 @@
 //!
 //! Rules 2–4 run per indicator, starting from the groups suppressed by rule 1
 //! and 4 on respondent counts. Indicators that share their denominators (the same
-//! item) end up with one pattern — the union of their patterns — because an
-//! outsider could otherwise combine the denominators released by one with those
-//! released by the other.
+//! item) get the union of their patterns whenever an outsider could combine the
+//! denominators released by one with those released by another to work out one
+//! that all of them hide.
+//!
+//! A wave can be released more than once (a reopen for late students, another
+//! `k`); [`suppress_after`] decides a later release so that it and the earlier
+//! one together give nothing away either hides.
 //!
 //! What this guarantees: no suppressed count (respondents, numerator or
 //! denominator) can be computed exactly by adding and subtracting released counts
@@ -206,6 +212,10 @@ pub enum SuppressionReason {
     AnswersTooAlike,
     /// Hidden so that another suppressed figure cannot be worked out from it.
     ProtectsAnotherFigure,
+    /// Hidden because set against an earlier release of the same figures it
+    /// would show a group too small to show: the few answers that came in
+    /// between, or a figure the earlier release kept hidden.
+    ProtectsEarlierRelease,
 }
 
 impl SuppressionReason {
@@ -216,6 +226,7 @@ impl SuppressionReason {
             SuppressionReason::TooFewAnswers => "suppressed.too_few_answers",
             SuppressionReason::AnswersTooAlike => "suppressed.answers_too_alike",
             SuppressionReason::ProtectsAnotherFigure => "suppressed.protects_another_figure",
+            SuppressionReason::ProtectsEarlierRelease => "suppressed.protects_earlier_release",
         }
     }
 }
@@ -307,14 +318,190 @@ where
     G: Ord + Clone + fmt::Debug,
     I: Ord + Clone + fmt::Debug,
 {
+    decide(tabulation, k, &BTreeMap::new())
+}
+
+/// What a later release of the same figures must keep hidden, per group: its
+/// respondents (and so everything of it), or some of its shares.
+#[derive(Debug)]
+struct Held<I: Ord> {
+    respondents: bool,
+    shares: std::collections::BTreeSet<I>,
+}
+
+impl<I: Ord> Default for Held<I> {
+    fn default() -> Self {
+        Held {
+            respondents: false,
+            shares: Default::default(),
+        }
+    }
+}
+
+/// Adds every figure `disclosure` hides to what is `held` back.
+fn hold<G, I>(held: &mut BTreeMap<G, Held<I>>, disclosure: &Disclosure<G, I>)
+where
+    G: Ord + Clone,
+    I: Ord + Clone,
+{
+    for (group, release) in disclosure.groups() {
+        let entry = held.entry(group.clone()).or_default();
+        entry.respondents |= release.respondents.is_suppressed();
+        entry.shares.extend(
+            release
+                .indicators
+                .iter()
+                .filter(|(_, share)| share.is_suppressed())
+                .map(|(indicator, _)| indicator.clone()),
+        );
+    }
+}
+
+/// Why a later release cannot be decided.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReleaseError<G: fmt::Debug, I: fmt::Debug> {
+    #[error(transparent)]
+    Tabulation(#[from] TabulationError<G, I>),
+    /// Responses counted in the earlier release are gone. Releases protect a
+    /// wave that only grows (late answers after a reopen); a wave that lost
+    /// answers would need every earlier release withdrawn first.
+    #[error("group {0:?} has fewer responses or answers than in the earlier release")]
+    ResponsesRemoved(G),
+}
+
+/// Decides a later release of figures of which `earlier` was released before,
+/// computed from `earlier_counts` (every group's counts then, hidden ones too).
+///
+/// Anyone can hold the two releases side by side, so besides the rules of
+/// [`suppress`] for the new counts on their own:
+///
+/// - **What was hidden stays hidden.** A figure the earlier release kept back is
+///   kept back again, whatever the new threshold: a second `k` would otherwise
+///   release a second pattern, and two patterns together give away what each
+///   hides.
+/// - **What came in between is a group too.** Subtracting a group's earlier
+///   figure from its new one gives the answers added since (the late students
+///   after a reopen). Those additions, per group, are protected as a tabulation
+///   of their own by the same rules; a figure whose addition may not be shown is
+///   not shown again in the new release. One late student therefore never shows
+///   as the difference of two releases.
+///
+/// Together: every figure of the new release is either unchanged or its change
+/// is a group the rules release, and what both releases hide is hidden in both,
+/// so what an earlier release protected cannot be worked out from the pair.
+/// Only the latest earlier release needs to be given: each release was checked
+/// against the one before it, and hidden figures only ever accumulate.
+pub fn suppress_after<G, I>(
+    tabulation: &Tabulation<G, I>,
+    k: SuppressionThreshold,
+    earlier: &Disclosure<G, I>,
+    earlier_counts: &BTreeMap<G, GroupCounts<I>>,
+) -> Result<Disclosure<G, I>, ReleaseError<G, I>>
+where
+    G: Ord + Clone + fmt::Debug,
+    I: Ord + Clone + fmt::Debug,
+{
+    let mut held: BTreeMap<G, Held<I>> = BTreeMap::new();
+    hold(&mut held, earlier);
+    let additions = additions(tabulation, earlier_counts)?;
+    hold(&mut held, &suppress(&additions, k)?);
+    Ok(decide(tabulation, k, &held)?)
+}
+
+/// The answers added since the earlier counts, as a tabulation with the new
+/// partitions (which hold for the additions too: a sum that holds before and
+/// after holds for the difference). Groups and partition members to which
+/// nothing was added are left out, as empty groups are everywhere.
+fn additions<G, I>(
+    tabulation: &Tabulation<G, I>,
+    earlier_counts: &BTreeMap<G, GroupCounts<I>>,
+) -> Result<Tabulation<G, I>, ReleaseError<G, I>>
+where
+    G: Ord + Clone + fmt::Debug,
+    I: Ord + Clone + fmt::Debug,
+{
+    let mut groups = BTreeMap::new();
+    for (group, now) in &tabulation.groups {
+        let removed = || ReleaseError::ResponsesRemoved(group.clone());
+        let before = earlier_counts.get(group);
+        let respondents = now
+            .respondents
+            .checked_sub(before.map_or(0, |b| b.respondents))
+            .ok_or_else(removed)?;
+        let mut indicators = BTreeMap::new();
+        for (indicator, share) in &now.indicators {
+            let (yes, all) = before
+                .and_then(|b| b.indicators.get(indicator))
+                .map_or((0, 0), |s| (s.numerator(), s.denominator()));
+            let yes = share.numerator().checked_sub(yes).ok_or_else(removed)?;
+            let all = share.denominator().checked_sub(all).ok_or_else(removed)?;
+            indicators.insert(
+                indicator.clone(),
+                Share::new(yes, all).map_err(|_| removed())?,
+            );
+        }
+        if respondents > 0 {
+            groups.insert(
+                group.clone(),
+                GroupCounts {
+                    respondents,
+                    indicators,
+                },
+            );
+        } else if indicators.values().any(|s| s.denominator() > 0) {
+            return Err(removed());
+        }
+    }
+    if let Some(gone) = earlier_counts
+        .iter()
+        .find(|(group, counts)| counts.respondents > 0 && !tabulation.groups.contains_key(group))
+    {
+        return Err(ReleaseError::ResponsesRemoved(gone.0.clone()));
+    }
+    let partitions = tabulation
+        .partitions
+        .iter()
+        .filter(|p| groups.contains_key(&p.parent))
+        .map(|p| Partition {
+            parent: p.parent.clone(),
+            children: p
+                .children
+                .iter()
+                .filter(|c| groups.contains_key(c))
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    Ok(Tabulation { groups, partitions })
+}
+
+/// The rules of [`suppress`], starting from the figures `held` back already.
+fn decide<G, I>(
+    tabulation: &Tabulation<G, I>,
+    k: SuppressionThreshold,
+    held: &BTreeMap<G, Held<I>>,
+) -> Result<Disclosure<G, I>, TabulationError<G, I>>
+where
+    G: Ord + Clone + fmt::Debug,
+    I: Ord + Clone + fmt::Debug,
+{
     let ids: Vec<&G> = tabulation.groups.keys().collect();
     let counts: Vec<&GroupCounts<I>> = tabulation.groups.values().collect();
     let sums = checked_sums(tabulation, &ids, &counts)?;
 
     let respondents: Vec<u64> = counts.iter().map(|c| c.respondents).collect();
-    let mut group_hidden: Vec<Option<SuppressionReason>> = respondents
+    let mut group_hidden: Vec<Option<SuppressionReason>> = ids
         .iter()
-        .map(|&n| (!k.allows(n)).then_some(SuppressionReason::TooFewRespondents))
+        .zip(&respondents)
+        .map(|(&id, &n)| {
+            if !k.allows(n) {
+                Some(SuppressionReason::TooFewRespondents)
+            } else if held.get(id).is_some_and(|h| h.respondents) {
+                Some(SuppressionReason::ProtectsEarlierRelease)
+            } else {
+                None
+            }
+        })
         .collect();
     protect(&sums, &respondents, &mut group_hidden, |together| {
         k.allows(together.iter().map(|&g| respondents[g]).sum())
@@ -333,10 +520,14 @@ where
                 .iter()
                 .map(|c| c.indicators.get(indicator).copied())
                 .collect();
-            indicator_pattern(&sums, &shares, &group_hidden, k)
+            let held_back: Vec<bool> = ids
+                .iter()
+                .map(|&id| held.get(id).is_some_and(|h| h.shares.contains(indicator)))
+                .collect();
+            indicator_pattern(&sums, &shares, &group_hidden, &held_back, k)
         })
         .collect();
-    share_patterns_of_one_item(&counts, &indicators, &mut patterns);
+    share_patterns_of_one_item(&sums, &counts, &indicators, &mut patterns);
 
     let groups = ids
         .iter()
@@ -377,14 +568,17 @@ fn indicator_pattern(
     sums: &[Sum],
     shares: &[Option<Share>],
     group_hidden: &[Option<SuppressionReason>],
+    held_back: &[bool],
     k: SuppressionThreshold,
 ) -> Vec<Option<SuppressionReason>> {
     let k_answers = u64::from(k.get());
     let mut hidden: Vec<Option<SuppressionReason>> = shares
         .iter()
         .zip(group_hidden)
-        .map(|(share, &group)| match (group, share) {
+        .zip(held_back)
+        .map(|((share, &group), &held)| match (group, share) {
             (Some(reason), _) => Some(reason),
+            (None, Some(_)) if held => Some(SuppressionReason::ProtectsEarlierRelease),
             (None, Some(s)) if s.denominator() < k_answers => {
                 Some(SuppressionReason::TooFewAnswers)
             }
@@ -416,16 +610,30 @@ fn indicator_pattern(
                         a.saturating_add(s.denominator()),
                     )
                 });
-        Share::new(yes, all).is_ok_and(|s| k.allows_share(s))
+        Share::new(yes, all).is_ok_and(|s| k.allows_share(s) && !unanimous(s))
     });
     hidden
 }
 
-/// Indicators built on the same item have the same denominators in every group.
-/// Each indicator's pattern alone keeps its figures underivable, and hiding more
-/// never makes a hidden figure derivable, so giving them all the union of their
-/// patterns keeps that true even for an outsider who combines them.
+/// Everyone on one side. For a released group of `2k` or more that is news
+/// about a large group; for hidden groups taken together it is not, because it
+/// holds for each of them: "the villages not shown have no drinkers at all"
+/// tells every hidden village's figure, however many students they have.
+fn unanimous(share: Share) -> bool {
+    share.denominator() > 0 && (share.numerator() == 0 || share.complement() == 0)
+}
+
+/// Indicators built on the same item have the same denominators in every group,
+/// so each one's released shares tell the others' denominators too. Each
+/// pattern alone keeps its own figures underivable; what an outsider could add
+/// by combining them is the denominators hidden by all of them, worked out from
+/// those released by any. When that is possible the indicators get the union
+/// of their patterns (hiding more never makes a hidden figure derivable, and
+/// then every one of them hides the same). When it is not, each keeps its own:
+/// a numerator rule of one indicator (nobody used cocaine) must not hide the
+/// others' figures (how many drank).
 fn share_patterns_of_one_item<I>(
+    sums: &[Sum],
     counts: &[&GroupCounts<I>],
     indicators: &[&I],
     patterns: &mut [Vec<Option<SuppressionReason>>],
@@ -441,16 +649,30 @@ fn share_patterns_of_one_item<I>(
                 .collect()
         })
         .collect();
-    for a in 0..indicators.len() {
-        for b in (a + 1)..indicators.len() {
-            if denominators[a] != denominators[b] {
-                continue;
-            }
-            let (left, right) = patterns.split_at_mut(b);
-            for (first, second) in left[a].iter_mut().zip(right[0].iter_mut()) {
-                if first.is_some() != second.is_some() {
-                    let hide = if first.is_none() { first } else { second };
-                    *hide = Some(SuppressionReason::ProtectsAnotherFigure);
+    let mut classes: Vec<Vec<usize>> = Vec::new();
+    for (i, own) in denominators.iter().enumerate() {
+        match classes.iter_mut().find(|c| denominators[c[0]] == *own) {
+            Some(class) => class.push(i),
+            None => classes.push(vec![i]),
+        }
+    }
+    for class in classes.into_iter().filter(|c| c.len() > 1) {
+        let groups = patterns[class[0]].len();
+        let hidden_by_all: Vec<bool> = (0..groups)
+            .map(|g| class.iter().all(|&i| patterns[i][g].is_some()))
+            .collect();
+        let relevant: Vec<Sum> = sums
+            .iter()
+            .filter(|s| denominators[class[0]][s.parent].is_some())
+            .cloned()
+            .collect();
+        if derivation::derivable(&relevant, &hidden_by_all).is_empty() {
+            continue;
+        }
+        for g in 0..groups {
+            if class.iter().any(|&i| patterns[i][g].is_some()) {
+                for &i in &class {
+                    patterns[i][g].get_or_insert(SuppressionReason::ProtectsAnotherFigure);
                 }
             }
         }

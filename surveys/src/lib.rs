@@ -16,8 +16,8 @@ pub mod wave;
 
 pub use class_code::{ClassCode, ClassCodeError};
 pub use disclosure::{
-    Disclosure, GroupCounts, GroupRelease, Partition, Release, SuppressionReason,
-    SuppressionThreshold, Tabulation, TabulationError, ThresholdError, suppress,
+    Disclosure, GroupCounts, GroupRelease, Partition, Release, ReleaseError, SuppressionReason,
+    SuppressionThreshold, Tabulation, TabulationError, ThresholdError, suppress, suppress_after,
 };
 pub use indicator::{Direction, Domain};
 pub use questionnaire::{
@@ -30,6 +30,7 @@ pub use statistics::{
 };
 pub use validity::{ValidityFlag, ValidityFlags};
 pub use wave::{
-    Breakdown, Exclusions, Gender, Group, MunicipalityId, Place, Residence, SchoolId,
-    SurveyResponse, VillageId, WaveError, WaveResults, compute_wave,
+    Breakdown, Computation, Exclusions, Gender, Group, MunicipalityId, Place, ReleaseBasis,
+    Residence, SchoolId, SurveyResponse, VillageId, WaveError, WaveResults, compute_release,
+    compute_wave,
 };

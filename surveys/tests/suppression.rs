@@ -177,6 +177,32 @@ fn nobody_drinking_in_a_small_village_is_not_shown_but_its_size_is() {
 }
 
 #[test]
+fn hidden_villages_left_with_no_drinker_between_them_are_hidden_with_a_sibling() {
+    // Hiding only the 7 (and the 25 beside it, to protect it) would leave a
+    // remainder of 32 with none of the municipality's 6 drinkers in it: each
+    // hidden village would be known to be 0 %, whatever its size.
+    let t = municipality(&[("Zeijen", 7, 0), ("Ubbena", 25, 0), ("Vries", 30, 6)]);
+    assert_eq!(respondents(&t, "Zeijen"), HIDDEN_TOO_SMALL);
+    for village in ["Zeijen", "Ubbena", "Vries"] {
+        assert!(share(&t, village).is_suppressed(), "{village} is hidden");
+    }
+    assert_eq!(
+        share(&t, "whole"),
+        Release::Released(Share::new(6, 62).expect("a share"))
+    );
+}
+
+#[test]
+fn a_municipality_where_nobody_drinks_hides_every_village_of_a_hidden_one() {
+    // 0 of 62 is news worth showing, but it tells that the hidden village of 7
+    // has no drinker either; so the villages go, and the whole stays.
+    let t = municipality(&[("Zeijen", 7, 0), ("Ubbena", 25, 0), ("Vries", 30, 0)]);
+    for village in ["Zeijen", "Ubbena", "Vries"] {
+        assert!(share(&t, village).is_suppressed(), "{village} is hidden");
+    }
+}
+
+#[test]
 fn nobody_drinking_in_a_large_group_is_a_result_worth_showing() {
     let t = municipality(&[("A", 40, 0), ("B", 45, 0)]);
     assert_eq!(
@@ -458,6 +484,8 @@ proptest! {
                     let together = Share::new(yes, answered).expect("sums of shares");
                     prop_assert!(together.denominator() >= k_answers && !too_alike(together, k_answers),
                         "indicator {indicator}, partition of {}: hidden children together {together:?}", p.parent);
+                    prop_assert!(together.numerator() > 0 && together.complement() > 0,
+                        "indicator {indicator}, partition of {}: hidden children together are unanimous, {together:?}", p.parent);
                 }
             }
         }

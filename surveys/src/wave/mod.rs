@@ -34,8 +34,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::disclosure::{
-    Disclosure, GroupCounts, GroupRelease, Partition, Release, SuppressionThreshold, Tabulation,
-    suppress,
+    Disclosure, GroupCounts, GroupRelease, Partition, Release, ReleaseError, SuppressionThreshold,
+    Tabulation, suppress, suppress_after,
 };
 use crate::indicator::Direction;
 use crate::questionnaire::{AnswerCode, Answers, ItemKey, ItemKind, Questionnaire};
@@ -210,6 +210,57 @@ impl WaveResults {
     }
 }
 
+impl WaveResults {
+    /// How many figures (respondent counts and shares) `earlier` showed that
+    /// these results hide: what a new release would take away from readers.
+    pub fn withheld_since(&self, earlier: &WaveResults) -> usize {
+        earlier
+            .groups()
+            .map(|(group, before)| {
+                let now = self.group(group);
+                let respondents = usize::from(
+                    !before.respondents.is_suppressed()
+                        && now.is_none_or(|g| g.respondents.is_suppressed()),
+                );
+                let shares = before
+                    .indicators
+                    .iter()
+                    .filter(|(indicator, share)| {
+                        !share.is_suppressed()
+                            && now
+                                .and_then(|g| g.indicators.get(*indicator))
+                                .is_none_or(Release::is_suppressed)
+                    })
+                    .count();
+                respondents + shares
+            })
+            .sum()
+    }
+}
+
+/// Every count a release was decided on, hidden ones included: what the next
+/// release of the same wave is checked against. It is stored with the release
+/// and never shown; it says no more than the responses it was counted from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseBasis {
+    counts: BTreeMap<Group, GroupCounts<String>>,
+}
+
+impl ReleaseBasis {
+    /// Whether both were counted from the same responses, as far as any figure
+    /// can tell.
+    pub fn same_counts(&self, other: &ReleaseBasis) -> bool {
+        self.counts == other.counts
+    }
+}
+
+/// A wave's figures as released, and what the release was decided on.
+#[derive(Debug, Clone)]
+pub struct Computation {
+    pub results: WaveResults,
+    pub basis: ReleaseBasis,
+}
+
 /// Why a wave's figures cannot be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WaveError {
@@ -217,6 +268,11 @@ pub enum WaveError {
     /// crate, never something a user did.
     #[error("the wave's groups do not add up: {0}")]
     GroupsDoNotAddUp(String),
+    /// Responses counted in the earlier release are gone, so the two releases
+    /// cannot be protected against each other (see
+    /// [`crate::disclosure::suppress_after`]).
+    #[error("responses counted in the earlier release are gone ({0})")]
+    ResponsesRemoved(String),
 }
 
 impl WaveError {
@@ -224,6 +280,7 @@ impl WaveError {
     pub fn key(&self) -> &'static str {
         match self {
             WaveError::GroupsDoNotAddUp(_) => "wave.groups_do_not_add_up",
+            WaveError::ResponsesRemoved(_) => "wave.responses_removed",
         }
     }
 }
@@ -234,6 +291,20 @@ pub fn compute_wave(
     responses: &[SurveyResponse],
     k: SuppressionThreshold,
 ) -> Result<WaveResults, WaveError> {
+    compute_release(questionnaire, responses, k, None).map(|c| c.results)
+}
+
+/// Computes every figure of a wave and decides which may be released; when the
+/// wave was released before, `previous` (its latest release and what that was
+/// decided on) is held against the new figures so that the two releases
+/// together show nothing either hides, nor the answers that came in between
+/// (see [`crate::disclosure::suppress_after`]).
+pub fn compute_release(
+    questionnaire: &Questionnaire,
+    responses: &[SurveyResponse],
+    k: SuppressionThreshold,
+    previous: Option<(&WaveResults, &ReleaseBasis)>,
+) -> Result<Computation, WaveError> {
     let indicators = questionnaire.indicators();
     let village_item = village_item(questionnaire);
     let mut exclusions = Exclusions {
@@ -289,9 +360,18 @@ pub fn compute_wave(
             .collect::<Result<_, _>>()?,
         partitions,
     };
-    let figures =
-        suppress(&tabulation, k).map_err(|e| WaveError::GroupsDoNotAddUp(e.to_string()))?;
-    Ok(WaveResults {
+    let figures = match previous {
+        None => suppress(&tabulation, k).map_err(|e| WaveError::GroupsDoNotAddUp(e.to_string()))?,
+        Some((earlier, basis)) => suppress_after(&tabulation, k, &earlier.figures, &basis.counts)
+            .map_err(|e| match e {
+            ReleaseError::ResponsesRemoved(group) => WaveError::ResponsesRemoved(group.to_string()),
+            ReleaseError::Tabulation(e) => WaveError::GroupsDoNotAddUp(e.to_string()),
+        })?,
+    };
+    let basis = ReleaseBasis {
+        counts: tabulation.groups,
+    };
+    let results = WaveResults {
         questionnaire: QuestionnaireVersion::of(questionnaire),
         threshold: k,
         exclusions,
@@ -306,7 +386,8 @@ pub fn compute_wave(
             .collect(),
         school_municipality,
         figures,
-    })
+    };
+    Ok(Computation { results, basis })
 }
 
 /// The village-of-residence item and its "elsewhere" code.
