@@ -265,7 +265,10 @@ impl Report<'_> {
         let Origin::Found(method) = self.origin[self.variable(family, position)] else {
             return None;
         };
-        if self.shown_in_another_release(family, group, release) {
+        let value = self.model.truth(self.variable(family, position));
+        if self.shown_in_another_release(family, group, release)
+            || (value == 0 && self.zero_shown_for_a_larger_group(family, group, release))
+        {
             return None;
         }
         let counts = |at: Position| self.counts(family, |f| self.truth(f, at));
@@ -273,7 +276,7 @@ impl Report<'_> {
             scope: Scope::Release(release),
             group: self.model.groups[group],
             figure: self.figure(family),
-            value: self.model.truth(self.variable(family, position)) as u64,
+            value: value as u64,
             method,
             concern: concern(self.model.family(family), counts(position), self.k),
         })
@@ -294,6 +297,27 @@ impl Report<'_> {
                         let added = self.variable(family, Position::Added { group, layer });
                         self.bounds.is_fixed(added) && self.bounds.hi[added] == 0
                     })
+            })
+    }
+
+    /// Whether a released figure of a group containing `group` is 0 in a
+    /// release that counts every layer up to `release`. Then every part of it is
+    /// 0 too, and saying so of `group` adds nothing to what was shown: "none of
+    /// the 30 students uses cocaine" already tells it of the 3 girls among them.
+    fn zero_shown_for_a_larger_group(&self, family: usize, group: usize, release: usize) -> bool {
+        (0..self.model.groups.len())
+            .filter(|&larger| self.model.inside(group, larger))
+            .any(|larger| {
+                (release..self.model.layers).any(|later| {
+                    let shown = self.variable(
+                        family,
+                        Position::Release {
+                            group: larger,
+                            release: later,
+                        },
+                    );
+                    self.origin[shown] == Origin::Observed && self.bounds.hi[shown] == 0
+                })
             })
     }
 
@@ -320,13 +344,16 @@ impl Report<'_> {
             self.counts(family, change),
             self.k,
         )?;
-        let value = change(self.model.family(family)) as u64;
+        let value = change(self.model.family(family));
+        if value == 0 && self.zero_shown_for_a_larger_group(family, group, release) {
+            return None;
+        }
         let method = self.change_method(family, group, since, release)?;
         Some(Finding {
             scope: Scope::Added { since, release },
             group: self.model.groups[group],
             figure: self.figure(family),
-            value,
+            value: value as u64,
             method,
             concern: Some(concern),
         })

@@ -159,6 +159,7 @@ pub(crate) struct Model {
     group_index: HashMap<Group, usize>,
     /// The cells of each group.
     pub members: Vec<Vec<usize>>,
+    cell_sets: CellSets,
     /// Sums every outsider knows: a parent group and children that split it
     /// exactly (a municipality into its villages, a school into school years).
     pub partitions: Vec<(usize, Vec<usize>)>,
@@ -246,7 +247,8 @@ impl Model {
                 members[group_index[&group]].push(c);
             }
         }
-        let partitions = partitions(&groups, &members, cells.len());
+        let cell_sets = CellSets::new(&members, cells.len());
+        let partitions = partitions(&groups, &members, &cell_sets);
 
         let mut by_class: BTreeMap<(&str, bool), Vec<usize>> = BTreeMap::new();
         for (i, indicator) in indicators.iter().enumerate() {
@@ -268,6 +270,7 @@ impl Model {
             groups,
             group_index,
             members,
+            cell_sets,
             partitions,
             layers: states.len(),
             indicators: indicators.iter().map(|i| i.key.clone()).collect(),
@@ -281,6 +284,11 @@ impl Model {
 
     pub fn group(&self, group: &Group) -> Option<usize> {
         self.group_index.get(group).copied()
+    }
+
+    /// Whether every student of group `small` is one of group `large`.
+    pub fn inside(&self, small: usize, large: usize) -> bool {
+        self.cell_sets.inside(small, large)
     }
 
     pub fn indicator(&self, key: &str) -> Option<usize> {
@@ -449,33 +457,49 @@ fn may_split(parent: (u8, u8), child: (u8, u8)) -> bool {
         || (parent_place == child_place && finer_breakdown)
 }
 
+/// The cells of each group as a bit set, for asking whether one group lies
+/// inside another.
+struct CellSets(Vec<Vec<u64>>);
+
+impl CellSets {
+    fn new(members: &[Vec<usize>], cells: usize) -> CellSets {
+        let words = cells.div_ceil(64);
+        CellSets(
+            members
+                .iter()
+                .map(|m| {
+                    let mut set = vec![0u64; words];
+                    for &c in m {
+                        set[c / 64] |= 1 << (c % 64);
+                    }
+                    set
+                })
+                .collect(),
+        )
+    }
+
+    fn inside(&self, small: usize, large: usize) -> bool {
+        self.0[small]
+            .iter()
+            .zip(&self.0[large])
+            .all(|(s, l)| s & !l == 0)
+    }
+}
+
 /// The sums an outsider knows, found on the cells: for every group and every
 /// kind of group that may split it, the groups of that kind inside it, when
 /// together they hold every one of its cells. Groups of one kind never overlap,
 /// so covering the parent's cells makes them an exact split.
-fn partitions(groups: &[Group], members: &[Vec<usize>], cells: usize) -> Vec<(usize, Vec<usize>)> {
-    let words = cells.div_ceil(64);
-    let sets: Vec<Vec<u64>> = members
-        .iter()
-        .map(|m| {
-            let mut set = vec![0u64; words];
-            for &c in m {
-                set[c / 64] |= 1 << (c % 64);
-            }
-            set
-        })
-        .collect();
-    let inside = |small: usize, large: usize| {
-        sets[small]
-            .iter()
-            .zip(&sets[large])
-            .all(|(s, l)| s & !l == 0)
-    };
+fn partitions(
+    groups: &[Group],
+    members: &[Vec<usize>],
+    sets: &CellSets,
+) -> Vec<(usize, Vec<usize>)> {
     let mut partitions = Vec::new();
     for (parent, parent_group) in groups.iter().enumerate() {
         let mut by_kind: BTreeMap<(u8, u8), Vec<usize>> = BTreeMap::new();
         for (child, child_group) in groups.iter().enumerate() {
-            if may_split(kind(parent_group), kind(child_group)) && inside(child, parent) {
+            if may_split(kind(parent_group), kind(child_group)) && sets.inside(child, parent) {
                 by_kind.entry(kind(child_group)).or_default().push(child);
             }
         }

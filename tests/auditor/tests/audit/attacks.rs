@@ -154,6 +154,32 @@ fn a_hidden_remainder_without_drinkers_pins_every_hidden_village_to_zero() {
 }
 
 #[test]
+fn a_zero_a_released_figure_states_for_everyone_is_not_reported() {
+    // Nobody of the 37 has drunk, and the municipality's 0 % is released: that
+    // the hidden village has no drinkers is then shown, not worked out. Its
+    // size, the municipality minus the released village, is worked out.
+    let states = one_state(vec![
+        hand_made(Place::village(101), 30, 0),
+        hand_made(Place::village(102), 7, 0),
+    ]);
+    let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
+    show(&mut auditor, 0, "municipality:1", 37, 0);
+    show(&mut auditor, 0, "municipality:1/village:101", 30, 0);
+
+    let audit = auditor.audit();
+    let village = "municipality:1/village:102";
+    let drinkers = Figure::Numerator { indicator: drank() };
+    assert!(finding(audit.determined(), Scope::Release(0), village, &drinkers).is_none());
+    let size = found(
+        audit.determined(),
+        Scope::Release(0),
+        village,
+        &Figure::Respondents,
+    );
+    assert_eq!(size.value, 7);
+}
+
+#[test]
 fn two_releases_sixty_and_sixty_one_isolate_the_late_student() {
     let first = hand_made(Place::village(101), 60, 20);
     let late = hand_made(Place::village(101), 1, 1);
