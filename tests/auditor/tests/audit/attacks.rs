@@ -6,7 +6,7 @@ use disclosure_auditor::{
 };
 use surveys::{Group, Share, SurveyResponse};
 
-use crate::students::{DRANK, Place, hand_made, questionnaire};
+use crate::students::{DRANK, Student, hand_made, questionnaire};
 
 fn group(name: &str) -> Group {
     name.parse().expect("a group name")
@@ -87,9 +87,9 @@ fn one_state(parts: Vec<Vec<SurveyResponse>>) -> Vec<Vec<SurveyResponse>> {
 #[test]
 fn a_municipality_shown_with_one_village_hidden_gives_that_village_away() {
     let states = one_state(vec![
-        hand_made(Place::village(101), 12, 4),
-        hand_made(Place::village(102), 15, 6),
-        hand_made(Place::village(103), 7, 2),
+        hand_made(Student::living_in(101), 12, 4),
+        hand_made(Student::living_in(102), 15, 6),
+        hand_made(Student::living_in(103), 7, 2),
     ]);
     let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
     show(&mut auditor, 0, "municipality:1", 34, 12);
@@ -122,9 +122,9 @@ fn a_hidden_remainder_without_drinkers_pins_every_hidden_village_to_zero() {
     // 30 + 6 + 7 students; every drinker lives in the released village, so the
     // 13 hidden students have none, and nor does either hidden village.
     let states = one_state(vec![
-        hand_made(Place::village(101), 30, 10),
-        hand_made(Place::village(102), 6, 0),
-        hand_made(Place::village(103), 7, 0),
+        hand_made(Student::living_in(101), 30, 10),
+        hand_made(Student::living_in(102), 6, 0),
+        hand_made(Student::living_in(103), 7, 0),
     ]);
     let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
     show(&mut auditor, 0, "municipality:1", 43, 10);
@@ -159,8 +159,8 @@ fn a_zero_a_released_figure_states_for_everyone_is_not_reported() {
     // the hidden village has no drinkers is then shown, not worked out. Its
     // size, the municipality minus the released village, is worked out.
     let states = one_state(vec![
-        hand_made(Place::village(101), 30, 0),
-        hand_made(Place::village(102), 7, 0),
+        hand_made(Student::living_in(101), 30, 0),
+        hand_made(Student::living_in(102), 7, 0),
     ]);
     let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
     show(&mut auditor, 0, "municipality:1", 37, 0);
@@ -181,8 +181,8 @@ fn a_zero_a_released_figure_states_for_everyone_is_not_reported() {
 
 #[test]
 fn two_releases_sixty_and_sixty_one_isolate_the_late_student() {
-    let first = hand_made(Place::village(101), 60, 20);
-    let late = hand_made(Place::village(101), 1, 1);
+    let first = hand_made(Student::living_in(101), 60, 20);
+    let late = hand_made(Student::living_in(101), 1, 1);
     let states = vec![first.clone(), [first, late].concat()];
     let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
     show(&mut auditor, 0, "region", 60, 20);
@@ -215,9 +215,9 @@ fn a_second_k_gives_away_a_village_the_first_release_hid() {
     // shows and the village of 20 is hidden beside the 7 instead. Each release
     // alone is safe; together, 39 − 12 − 20 = 7.
     let students = [
-        hand_made(Place::village(101), 12, 5),
-        hand_made(Place::village(102), 7, 3),
-        hand_made(Place::village(103), 20, 8),
+        hand_made(Student::living_in(101), 12, 5),
+        hand_made(Student::living_in(102), 7, 3),
+        hand_made(Student::living_in(103), 20, 8),
     ]
     .concat();
     let states = vec![students.clone(), students];
@@ -282,7 +282,11 @@ fn a_cell_bridging_two_hidden_blocks_of_villages_by_year_is_worked_out() {
     let mut students = Vec::new();
     for (v, &village) in villages.iter().enumerate() {
         for (y, &year) in years.iter().enumerate() {
-            students.extend(hand_made(Place::village(village).year(year), size(v, y), 0));
+            students.extend(hand_made(
+                Student::living_in(village).year(year),
+                size(v, y),
+                0,
+            ));
         }
     }
     let total: usize = students.len();
@@ -342,9 +346,9 @@ fn two_hidden_villages_with_a_mixed_remainder_stay_hidden() {
     // 30 + 7 + 8 students; the hidden 15 hold 7 drinkers between them, which
     // neither sums nor bounds split between the two villages.
     let states = one_state(vec![
-        hand_made(Place::village(101), 30, 10),
-        hand_made(Place::village(102), 7, 3),
-        hand_made(Place::village(103), 8, 4),
+        hand_made(Student::living_in(101), 30, 10),
+        hand_made(Student::living_in(102), 7, 3),
+        hand_made(Student::living_in(103), 8, 4),
     ]);
     let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
     for place in [
@@ -371,7 +375,7 @@ fn two_hidden_villages_with_a_mixed_remainder_stay_hidden() {
 
 #[test]
 fn a_figure_the_responses_do_not_give_is_refused() {
-    let states = one_state(vec![hand_made(Place::village(101), 12, 4)]);
+    let states = one_state(vec![hand_made(Student::living_in(101), 12, 4)]);
     let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
     let wrong = auditor.observe(0, &group("region"), Observation::Respondents(13));
     assert!(matches!(
@@ -388,7 +392,7 @@ fn a_figure_the_responses_do_not_give_is_refused() {
 
 #[test]
 fn a_state_that_loses_responses_is_refused() {
-    let students = hand_made(Place::village(101), 12, 4);
+    let students = hand_made(Student::living_in(101), 12, 4);
     let states = vec![students.clone(), students[1..].to_vec()];
     assert!(matches!(
         Auditor::new(10, &states, questionnaire()),

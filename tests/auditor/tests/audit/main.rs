@@ -3,4 +3,5 @@
 //! attack.
 
 mod attacks;
+mod production;
 mod students;
