@@ -69,6 +69,16 @@ pub fn village_of_seven_beside_one_of_thirty() -> Vec<SurveyResponse> {
     .concat()
 }
 
+/// Sixty students: two villages of one municipality and a neighbouring one.
+pub fn wave_of_sixty() -> Vec<SurveyResponse> {
+    [
+        villagers(101, 36, 41),
+        villagers(102, 12, 43),
+        neighbours(12, 45),
+    ]
+    .concat()
+}
+
 fn school_with_nine_in_year_four() -> Vec<SurveyResponse> {
     let school = Student::living_in(101).any_gender();
     [
