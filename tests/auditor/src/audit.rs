@@ -2,7 +2,7 @@
 //! interval bounds, each building on what the other found, until neither finds
 //! more; then report what became exact.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::bounds::{Bounds, Network, UNBOUNDED};
 use crate::finding::{Concern, Figure, Finding, Method, Scope};
@@ -21,10 +21,18 @@ enum Origin {
 /// (the product's documented rule; restated here, not taken from its code).
 const FEWEST_ON_A_SIDE: i64 = 3;
 
-pub(crate) fn run(model: &Model, observed: &BTreeMap<usize, i64>, k: u64) -> Vec<Finding> {
+pub(crate) fn run(
+    model: &Model,
+    observed: &BTreeMap<usize, i64>,
+    withheld: &BTreeSet<usize>,
+    k: u64,
+) -> Vec<Finding> {
     let network = Network::new(model);
     let mut bounds = Bounds::new(model.variable_count());
     let mut origin = vec![Origin::Unknown; model.variable_count()];
+    for &variable in withheld {
+        bounds.lo[variable] = bounds.lo[variable].max(1);
+    }
     for (&variable, &value) in observed {
         bounds.fix(variable, value);
         origin[variable] = Origin::Observed;

@@ -48,7 +48,7 @@ mod finding;
 mod model;
 mod span;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use surveys::{Group, Questionnaire, Release, Share, SurveyResponse, WaveResults};
@@ -71,6 +71,9 @@ pub enum Observation {
         indicator: String,
         answered: u64,
     },
+    /// The group is listed with its respondents withheld ("not shown"): it has
+    /// somebody, or it would not be listed at all.
+    Withheld,
 }
 
 /// Why the auditor cannot take its input.
@@ -134,6 +137,8 @@ pub struct Auditor {
     model: Model,
     /// Known variables and their values.
     observed: BTreeMap<usize, i64>,
+    /// Respondent counts known to be at least 1.
+    withheld: BTreeSet<usize>,
 }
 
 impl Auditor {
@@ -150,6 +155,7 @@ impl Auditor {
             k,
             model: Model::new(states, questionnaire)?,
             observed: BTreeMap::new(),
+            withheld: BTreeSet::new(),
         })
     }
 
@@ -177,6 +183,7 @@ impl Auditor {
                 .ok_or_else(|| AuditError::UnknownIndicator(key.to_owned()))
         };
         let known: Vec<(Family, Figure, u64)> = match observation {
+            Observation::Withheld => return self.observe_withheld(release, group),
             Observation::Respondents(n) => vec![(Family::Respondents, Figure::Respondents, n)],
             Observation::Share {
                 indicator: key,
@@ -249,17 +256,39 @@ impl Auditor {
         Ok(())
     }
 
+    fn observe_withheld(&mut self, release: usize, group: &Group) -> Result<(), AuditError> {
+        let disagrees = AuditError::Disagrees {
+            release,
+            group: *group,
+            figure: Figure::Respondents,
+            observed: 1,
+            truth: 0,
+        };
+        let g = self.model.group(group).ok_or(disagrees.clone())?;
+        let variable = self
+            .model
+            .variable(Family::Respondents, Position::Release { group: g, release });
+        if self.model.truth(variable) == 0 {
+            return Err(disagrees);
+        }
+        self.withheld.insert(variable);
+        Ok(())
+    }
+
     /// Records every figure `results` releases, as release `release`. A group
-    /// that the results do not list has nobody in it, which is a figure too.
+    /// that the results do not list has nobody in it, and one they list with
+    /// its respondents withheld has somebody: those are figures too.
     pub fn observe_results(
         &mut self,
         release: usize,
         results: &WaveResults,
     ) -> Result<(), AuditError> {
         for (group, figures) in results.groups() {
-            if let Release::Released(n) = figures.respondents {
-                self.observe(release, group, Observation::Respondents(n))?;
-            }
+            let respondents = match figures.respondents {
+                Release::Released(n) => Observation::Respondents(n),
+                Release::Suppressed(_) => Observation::Withheld,
+            };
+            self.observe(release, group, respondents)?;
             for (indicator, share) in &figures.indicators {
                 if let Release::Released(share) = *share {
                     let indicator = indicator.clone();
@@ -283,7 +312,7 @@ impl Auditor {
     /// Runs the attack on everything observed so far.
     pub fn audit(&self) -> Audit {
         Audit {
-            findings: audit::run(&self.model, &self.observed, self.k),
+            findings: audit::run(&self.model, &self.observed, &self.withheld, self.k),
         }
     }
 

@@ -374,6 +374,32 @@ fn two_hidden_villages_with_a_mixed_remainder_stay_hidden() {
 }
 
 #[test]
+fn villages_listed_as_withheld_have_somebody_each() {
+    // Two hidden villages hold the 2 students the released village leaves;
+    // both are listed, so neither is empty: one student each.
+    let states = one_state(vec![
+        hand_made(Student::living_in(101), 30, 10),
+        hand_made(Student::living_in(102), 1, 0),
+        hand_made(Student::living_in(103), 1, 1),
+    ]);
+    let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
+    show(&mut auditor, 0, "municipality:1", 32, 11);
+    show(&mut auditor, 0, "municipality:1/village:101", 30, 10);
+    for village in ["municipality:1/village:102", "municipality:1/village:103"] {
+        auditor
+            .observe(0, &group(village), Observation::Withheld)
+            .expect("the village has somebody");
+    }
+
+    let findings = auditor.findings();
+    for village in ["municipality:1/village:102", "municipality:1/village:103"] {
+        let size = found(&findings, Scope::Release(0), village, &Figure::Respondents);
+        assert_eq!(size.value, 1);
+        assert_eq!(size.method, Method::Bounds);
+    }
+}
+
+#[test]
 fn a_figure_the_responses_do_not_give_is_refused() {
     let states = one_state(vec![hand_made(Student::living_in(101), 12, 4)]);
     let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
