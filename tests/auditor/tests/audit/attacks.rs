@@ -4,6 +4,7 @@
 use disclosure_auditor::{
     AuditError, Auditor, Concern, Figure, Finding, Method, Observation, Scope,
 };
+use proptest::prelude::*;
 use surveys::{Group, Share, SurveyResponse};
 
 use crate::students::{DRANK, Student, hand_made, questionnaire};
@@ -424,4 +425,108 @@ fn a_state_that_loses_responses_is_refused() {
         Auditor::new(10, &states, questionnaire()),
         Err(AuditError::ResponsesRemoved { state: 1 })
     ));
+}
+
+/// A municipality of hand-made villages (size, drinkers) with codes 101, 102, …
+fn villages(sizes: &[(usize, usize)]) -> Vec<Vec<SurveyResponse>> {
+    let students = (101..)
+        .zip(sizes)
+        .flat_map(|(village, &(size, drinkers))| {
+            hand_made(Student::living_in(village), size, drinkers)
+        })
+        .collect();
+    vec![students]
+}
+
+/// Shows the region, municipality 1 and school 1, which hold every village.
+fn show_totals(auditor: &mut Auditor, sizes: &[(usize, usize)]) {
+    let students = sizes.iter().map(|&(s, _)| s as u64).sum();
+    let drinkers = sizes.iter().map(|&(_, d)| d as u64).sum();
+    for place in ["region", "municipality:1", "school:1"] {
+        show_with_breakdowns(auditor, 0, place, students, drinkers);
+    }
+}
+
+/// A village's size and how many of them drank.
+fn village() -> impl Strategy<Value = (usize, usize)> {
+    (1usize..40).prop_flat_map(|size| (Just(size), 0..=size))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn one_village_hidden_beside_released_siblings_is_always_found(
+        sizes in prop::collection::vec(village(), 2..=5),
+        hidden in any::<prop::sample::Index>(),
+    ) {
+        let hidden = hidden.index(sizes.len());
+        let mut auditor =
+            Auditor::new(10, &villages(&sizes), questionnaire()).expect("an auditor");
+        show_totals(&mut auditor, &sizes);
+        for (v, &(size, drinkers)) in sizes.iter().enumerate().filter(|&(v, _)| v != hidden) {
+            let name = format!("municipality:1/village:{}", 101 + v);
+            show_with_breakdowns(&mut auditor, 0, &name, size as u64, drinkers as u64);
+        }
+
+        let audit = auditor.audit();
+        let name = format!("municipality:1/village:{}", 101 + hidden);
+        let (size, drinkers) = sizes[hidden];
+        let found_size = found(audit.determined(), Scope::Release(0), &name, &Figure::Respondents);
+        prop_assert_eq!(found_size.value as usize, size);
+        prop_assert_eq!(found_size.method, Method::Linear);
+        let numerator = Figure::Numerator { indicator: drank() };
+        if sizes.iter().all(|&(_, d)| d == 0) {
+            // The municipality's released 0 % already says it of every village.
+            prop_assert!(finding(audit.determined(), Scope::Release(0), &name, &numerator).is_none());
+        } else {
+            let found_drinkers = found(audit.determined(), Scope::Release(0), &name, &numerator);
+            prop_assert_eq!(found_drinkers.value as usize, drinkers);
+        }
+        let hidden_place = group(&name).place;
+        prop_assert!(
+            audit.determined().iter().all(|f| f.group.place == hidden_place),
+            "only the hidden village follows:{}",
+            listed(audit.determined())
+        );
+    }
+
+    #[test]
+    fn two_hidden_villages_give_away_their_drinkers_only_when_none_or_all_drank(
+        first in village(),
+        second in village(),
+    ) {
+        let sizes = [(30, 10), first, second];
+        let mut auditor =
+            Auditor::new(10, &villages(&sizes), questionnaire()).expect("an auditor");
+        show_totals(&mut auditor, &sizes);
+        show_with_breakdowns(&mut auditor, 0, "municipality:1/village:101", 30, 10);
+        for village in ["102", "103"] {
+            for suffix in ["", "/year:2", "/gender:boy"] {
+                let name = format!("municipality:1/village:{village}{suffix}");
+                auditor
+                    .observe(0, &group(&name), Observation::Withheld)
+                    .expect("the village has somebody");
+            }
+        }
+
+        let audit = auditor.audit();
+        let (students, drinkers) = (first.0 + second.0, first.1 + second.1);
+        let is_found = |village: &str, figure: Figure| {
+            let name = format!("municipality:1/village:{village}");
+            finding(audit.determined(), Scope::Release(0), &name, &figure).is_some()
+        };
+        for village in ["102", "103"] {
+            prop_assert_eq!(
+                is_found(village, Figure::Numerator { indicator: drank() }),
+                drinkers == 0
+            );
+            prop_assert_eq!(
+                is_found(village, Figure::Complement { indicator: drank() }),
+                drinkers == students
+            );
+            // Two students between them are one each; more can be split many ways.
+            prop_assert_eq!(is_found(village, Figure::Respondents), students == 2);
+        }
+    }
 }
