@@ -27,6 +27,22 @@
 //!
 //! Each check builds on what the other found, until neither finds more.
 //!
+//! A finding is a hidden figure that follows exactly. Not a finding: a figure
+//! another release shows over the same data, and a 0 that a released group
+//! containing it already states for everyone ("none of the 30 uses cocaine"
+//! says it of the 3 girls among them). A finding is a *disclosure* when the
+//! figure is of a group (or of students added between releases) below k, of a
+//! share with fewer than k answers, of a share where nobody or everybody is
+//! counted, or of one with fewer than 2k answers and fewer than three on a
+//! side. [`Audit::disclosures`] is the check the product's rules promise;
+//! [`Audit::determined`] is the stricter one, every hidden figure that follows.
+//!
+//! The attacker knows each school's municipality, the places, school years and
+//! genders the figures are broken down by, and that a group the results do not
+//! list has nobody while one listed as withheld has somebody. Indicators on one
+//! item with one rule for those routed past it have the same denominators in
+//! every group: one released denominator is known for all of them.
+//!
 //! ```no_run
 //! # use disclosure_auditor::Auditor;
 //! # fn example(states: Vec<Vec<surveys::SurveyResponse>>, results: Vec<surveys::WaveResults>)
@@ -316,8 +332,8 @@ impl Auditor {
         }
     }
 
-    /// The hidden figures an attacker can work out and must not: those of groups
-    /// below k, and shares with too few answers or answers too alike.
+    /// The hidden figures an attacker can work out and must not (see
+    /// [`Audit::disclosures`]).
     pub fn findings(&self) -> Vec<Finding> {
         self.audit().disclosures().cloned().collect()
     }
@@ -336,7 +352,9 @@ impl Audit {
         &self.findings
     }
 
-    /// The hidden figures whose knowledge the rules forbid.
+    /// The hidden figures whose knowledge the rules forbid: of groups below k,
+    /// of shares with too few answers, with nobody or everybody counted, or with
+    /// too few on a side.
     pub fn disclosures(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.concern.is_some())
     }

@@ -166,8 +166,7 @@ pub(crate) struct Model {
     pub layers: usize,
     pub indicators: Vec<String>,
     /// Indicators whose denominators are the same in every group: one item, and
-    /// the same rule for those the route skipped. Production releases them with
-    /// one pattern, and the attacker may pool them.
+    /// the same rule for those the route skipped. The attacker pools them.
     pub classes: Vec<Vec<usize>>,
     pub class_of: Vec<usize>,
     /// The truth of every variable, family by family (see [`Model::variable`]).
