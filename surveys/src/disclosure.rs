@@ -22,8 +22,10 @@
 //!    such as "< 20 %" would still let the exact count be worked out by subtracting
 //!    the other villages from the municipality, so it would need the same
 //!    protection as a suppressed cell while telling little more; suppressing keeps
-//!    one rule. From `2k` answers a unanimous share is a statement about a group
-//!    large enough that it no longer points at individuals.
+//!    one rule. A unanimous share (0 % or 100 %) is never shown, whatever the
+//!    group's size: it states the same of every smaller group inside it —
+//!    the students of a small village at that school, the three girls among
+//!    them — including groups no partition lists.
 //! 4. **No derivation.** Each partition (a parent whose children add up to it:
 //!    municipality → villages, school → school years, group → genders, region →
 //!    municipalities) is an equation an outsider can subtract along. Until
@@ -112,9 +114,10 @@ impl SuppressionThreshold {
     ///
     /// The second half is the small-complement rule. "0 %" or "100 %" of a small
     /// group tells everyone who knows a member that member's answer, and "1 of 14"
-    /// lets that one student read off everybody else's. From `2k` answers a
-    /// unanimous share describes a group too large to point at anyone, so it is
-    /// shown: "nobody of the 40 uses cannabis" is the news a community wants.
+    /// lets that one student read off everybody else's. A unanimous share is not
+    /// shown at any size: "nobody of the 40 uses cannabis" also says that nobody
+    /// of the 7 from the hamlet among them does, and every small group inside a
+    /// released group is one an outsider can name.
     ///
     /// Whether the share can be worked out from other released figures (rule 4)
     /// is not a property of one share; [`suppress`] decides that over the whole wave.
@@ -559,8 +562,9 @@ fn release<T>(value: T, hidden: Option<SuppressionReason>) -> Release<T> {
 
 /// Rule 3: a share of a small group with (almost) everyone on one side.
 fn answers_too_alike(share: Share, k_answers: u64) -> bool {
-    share.denominator() < 2 * k_answers
-        && share.numerator().min(share.complement()) < FEWEST_DIFFERENT_ANSWERS
+    unanimous(share)
+        || (share.denominator() < 2 * k_answers
+            && share.numerator().min(share.complement()) < FEWEST_DIFFERENT_ANSWERS)
 }
 
 /// Rules 2–4 for one indicator, on top of the groups already suppressed.
@@ -610,15 +614,15 @@ fn indicator_pattern(
                         a.saturating_add(s.denominator()),
                     )
                 });
-        Share::new(yes, all).is_ok_and(|s| k.allows_share(s) && !unanimous(s))
+        Share::new(yes, all).is_ok_and(|s| k.allows_share(s))
     });
     hidden
 }
 
-/// Everyone on one side. For a released group of `2k` or more that is news
-/// about a large group; for hidden groups taken together it is not, because it
-/// holds for each of them: "the villages not shown have no drinkers at all"
-/// tells every hidden village's figure, however many students they have.
+/// Everyone on one side: true of every group inside, so never shown — not for
+/// one group, and not for hidden groups taken together ("the villages not shown
+/// have no drinkers at all" tells every hidden village's figure, however many
+/// students they have).
 fn unanimous(share: Share) -> bool {
     share.denominator() > 0 && (share.numerator() == 0 || share.complement() == 0)
 }

@@ -203,12 +203,14 @@ fn a_municipality_where_nobody_drinks_hides_every_village_of_a_hidden_one() {
 }
 
 #[test]
-fn nobody_drinking_in_a_large_group_is_a_result_worth_showing() {
+fn nobody_drinking_is_not_shown_even_in_a_large_group() {
+    // 0 of 40 would say the same of every small group among the 40.
     let t = municipality(&[("A", 40, 0), ("B", 45, 0)]);
     assert_eq!(
         share(&t, "A"),
-        Release::Released(Share::new(0, 40).expect("a share"))
+        Release::Suppressed(SuppressionReason::AnswersTooAlike)
     );
+    assert!(share(&t, "whole").is_suppressed());
 }
 
 #[test]
@@ -222,8 +224,9 @@ fn the_share_rule_needs_k_answers_and_three_on_each_side_below_two_k() {
     assert!(!rule(17, 19), "two on the other side of 19");
     assert!(rule(3, 19));
     assert!(rule(16, 19));
-    assert!(rule(0, 20), "from 2k a unanimous share is shown");
-    assert!(rule(20, 20));
+    assert!(!rule(0, 20), "a unanimous share is not shown at any size");
+    assert!(!rule(200, 200));
+    assert!(rule(1, 20), "from 2k one on a side is shown");
 }
 
 #[test]

@@ -305,9 +305,21 @@ fn students_routed_past_an_item_count_as_no_only_where_the_indicator_says_so() {
     );
     // Never-drinkers count as "no" for a first drink by 13; drinkers who
     // skipped the question do not count at all.
+    let first_drink = standard_v1()
+        .indicator("first_drink_by_13")
+        .expect("the standard questionnaire has it");
+    let counted: Vec<bool> = responses
+        .iter()
+        .filter_map(|r| standard_v1().evaluate(first_drink, &r.answers))
+        .collect();
+    assert_eq!(
+        (counted.len(), counted.iter().filter(|&&yes| yes).count()),
+        (20, 0)
+    );
+    // Nobody of them, so the share itself is not shown.
     assert_eq!(
         share(&results, region, "first_drink_by_13"),
-        Release::Released(counts(0, 20))
+        Release::Suppressed(SuppressionReason::AnswersTooAlike)
     );
     // Without that rule, only those shown the item and answering it count.
     let mini = |text: &str| Questionnaire::load("mini.toml", text).expect("mini loads");
