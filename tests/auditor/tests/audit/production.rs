@@ -121,7 +121,6 @@ fn small_scenarios() -> [(&'static str, Vec<SurveyResponse>); 3] {
 }
 
 #[test]
-#[ignore = "fails until production protects unanimous remainders (issue 14)"]
 fn a_village_of_seven_beside_one_of_thirty_cannot_be_worked_out() {
     let audit = audit_one_release(&village_of_seven_beside_one_of_thirty(), 10);
     let seven = Place::Residence(MunicipalityId(1), Residence::Village(VillageId(102)));
@@ -149,7 +148,6 @@ fn three_girls_cannot_be_worked_out() {
 }
 
 #[test]
-#[ignore = "fails until production protects unanimous remainders (issue 14)"]
 fn no_protected_figure_of_the_small_scenarios_follows() {
     for (name, responses) in small_scenarios() {
         let audit = audit_one_release(&responses, 10);
@@ -158,7 +156,6 @@ fn no_protected_figure_of_the_small_scenarios_follows() {
 }
 
 #[test]
-#[ignore = "fails until production stops hidden figures following by bounds (issue 14)"]
 fn no_hidden_figure_of_the_small_scenarios_follows_at_all() {
     for (name, responses) in small_scenarios() {
         let audit = audit_one_release(&responses, 10);
@@ -210,7 +207,6 @@ pub fn demo_like_wave() -> Vec<SurveyResponse> {
 }
 
 #[test]
-#[ignore = "fails until production protects unanimous remainders (issue 14)"]
 fn the_demo_region_gives_no_protected_figure_away() {
     let responses = demo_like_wave();
     let started = Instant::now();

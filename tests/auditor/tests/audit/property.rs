@@ -116,7 +116,6 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(16))]
 
     #[test]
-    #[ignore = "needs compute_release"]
     fn no_sequence_of_releases_gives_a_protected_figure_away(plan in plans()) {
         assert_nothing_disclosed_across(&audit_releases(&publications(&plan)));
     }
