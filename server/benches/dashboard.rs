@@ -188,7 +188,7 @@ async fn prepare(label: &str, db: &DatabaseConnection, total: usize) -> anyhow::
 
     let started = Instant::now();
     for wave in &waves {
-        results::compute_and_store(db, wave.id, SuppressionThreshold::DEFAULT, None).await?;
+        results::release_wave(db, wave.id, SuppressionThreshold::DEFAULT, None).await?;
     }
     println!(
         "{label}: computed the results of {WAVES} waves in {:.1} s (preparation, not measured)",

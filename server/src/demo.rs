@@ -139,7 +139,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
         .all(db)
         .await?;
     for wave in closed {
-        crate::results::compute_and_store(db, wave.id, SuppressionThreshold::DEFAULT, None)
+        crate::results::release_wave(db, wave.id, SuppressionThreshold::DEFAULT, None)
             .await
             .map_err(|error| DbErr::Custom(format!("demo wave {}: {error}", wave.id)))?;
     }

@@ -1,12 +1,17 @@
-//! A wave's materialised results: every figure any dashboard, report or export
-//! shows, computed from the stored responses by [`surveys::compute_wave`] (which
-//! also decides, once, what may be released) and stored in two small tables —
-//! `wave_result` (the whole result as one document) and `wave_figure` (one row
-//! per group) — so that no page ever reads a response.
+//! A wave's releases: every figure any dashboard, report or export shows,
+//! computed from the stored responses by [`surveys::compute_release`] (which
+//! also decides what may be released) when the wave closes, and stored as an
+//! immutable, numbered release — `wave_release` (the whole result as one
+//! document, with the counts it was decided on) and `wave_figure` (one row per
+//! group of the release in force) — so that no page ever reads a response.
 //!
-//! Results are computed when a wave closes and on demand (while it runs, or
-//! after a correction). A new computation replaces the previous one in one
-//! transaction and leaves an entry in the audit log.
+//! Nothing is released while a wave runs: the region coordinator sees
+//! provisional response counts only ([`provisional`]). A correction, a reopen
+//! for late students or another threshold makes a new release of the closed
+//! wave, decided against the one before it so that the two together give
+//! nothing away that either hides; a new release that would take figures from
+//! readers because a few answers came in is refused, and the one in force
+//! stays. Each release leaves an entry in the audit log, without counts.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,15 +21,15 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use surveys::{
-    Answers, MunicipalityId, Questionnaire, SchoolId, SuppressionThreshold, SurveyResponse,
-    ValidityFlags, WaveError, WaveResults, compute_wave,
+    Answers, MunicipalityId, Questionnaire, ReleaseBasis, SchoolId, SuppressionThreshold,
+    SurveyResponse, ValidityFlags, WaveError, WaveResults, compute_release,
 };
 
 use crate::config::DatabaseArgs;
-use crate::entities::{response, school, survey_wave, wave_figure, wave_result};
+use crate::entities::{response, school, survey_wave, wave_figure, wave_release};
 use crate::survey::flow::questionnaire_named;
 
 /// Why a wave's results could not be computed or stored.
@@ -38,18 +43,55 @@ pub enum ResultsError {
     DamagedResponse { wave: i32, reason: String },
     #[error(transparent)]
     Figures(#[from] WaveError),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error("database: {0}")]
     Database(#[from] DbErr),
 }
 
-/// What a computation did, and how long each step took.
+/// Why no new release was made; the release in force, if any, stays.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Figures are released when a wave closes, never while it runs.
+    #[error("the wave is not closed; nothing is released while it runs")]
+    NotClosed,
+    /// The responses and the threshold are those of the release in force.
+    #[error("nothing changed since release {release}")]
+    Unchanged { release: i32 },
+    /// Answers came in since the release in force, in some groups too few to
+    /// show as a group of their own: a new release would have to hide
+    /// `withheld` figures that readers have now, or give those answers away.
+    /// The coordinator may still publish it ([`Withholding::Allow`]).
+    #[error(
+        "answers added since release {release} are too few to show; a new release would hide {withheld} of its figures"
+    )]
+    WouldWithhold { release: i32, withheld: usize },
+    /// The release in force predates release checks: its counts are not kept,
+    /// so no later release can be checked against it.
+    #[error("release {release} cannot be checked against; it stays in force")]
+    NoBasis { release: i32 },
+}
+
+impl Refusal {
+    /// Stable key for logs and messages.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Refusal::NotClosed => "release.wave_not_closed",
+            Refusal::Unchanged { .. } => "release.unchanged",
+            Refusal::WouldWithhold { .. } => "release.would_withhold",
+            Refusal::NoBasis { .. } => "release.no_basis",
+        }
+    }
+}
+
+/// What a release did, and how long each step took.
 #[derive(Debug, Clone)]
 pub struct Computed {
     pub responses: u64,
     pub excluded: u64,
     pub groups: usize,
-    /// Whether earlier results were replaced.
-    pub replaced: bool,
+    /// The number of the new release: 1 at close, then one more for each.
+    pub release: i32,
     pub read: Duration,
     pub compute: Duration,
     pub store: Duration,
@@ -222,43 +264,125 @@ async fn find_wave(
         .ok_or(ResultsError::UnknownWave(wave_id))
 }
 
-/// Computes the wave's figures from its responses and stores them in place of
-/// any earlier ones; `actor` is the staff account that asked (none from the
-/// command line).
-pub async fn compute_and_store(
+/// The latest release of a wave, if it has any.
+async fn latest_release(
+    db: &impl sea_orm::ConnectionTrait,
+    wave_id: i32,
+) -> Result<Option<wave_release::Model>, DbErr> {
+    wave_release::Entity::find()
+        .filter(wave_release::Column::WaveId.eq(wave_id))
+        .order_by_desc(wave_release::Column::Number)
+        .one(db)
+        .await
+}
+
+fn damaged(wave: i32, what: &str, error: serde_json::Error) -> ResultsError {
+    ResultsError::DamagedResponse {
+        wave,
+        reason: format!("{what}: {error}"),
+    }
+}
+
+/// Whether a new release may hide figures that the release in force shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withholding {
+    /// Refuse such a release ([`Refusal::WouldWithhold`]): the default, so
+    /// that readers never lose figures without the coordinator deciding so.
+    Refuse,
+    /// Publish it: the coordinator saw how many figures go and chose so.
+    Allow,
+}
+
+/// Releases the closed wave's figures: release 1 at close, or a later release
+/// decided against the one in force (see the module documentation). `actor`
+/// is the staff account that asked (none from the command line).
+pub async fn release_wave(
     db: &DatabaseConnection,
     wave_id: i32,
     threshold: SuppressionThreshold,
     actor: Option<i32>,
 ) -> Result<Computed, ResultsError> {
+    release_wave_with(db, wave_id, threshold, actor, Withholding::Refuse).await
+}
+
+/// [`release_wave`], saying whether figures of the release in force may go.
+pub async fn release_wave_with(
+    db: &DatabaseConnection,
+    wave_id: i32,
+    threshold: SuppressionThreshold,
+    actor: Option<i32>,
+    withholding: Withholding,
+) -> Result<Computed, ResultsError> {
     let wave = find_wave(db, wave_id).await?;
+    if wave.status != "closed" {
+        return Err(Refusal::NotClosed.into());
+    }
     let questionnaire: &'static Questionnaire = questionnaire_named(&wave.questionnaire_version)
         .ok_or_else(|| ResultsError::UnknownQuestionnaire {
             wave: wave_id,
             version: wave.questionnaire_version.clone(),
         })?;
+    let previous = match latest_release(db, wave_id).await? {
+        None => None,
+        Some(release) => {
+            let Some(basis) = &release.basis else {
+                return Err(Refusal::NoBasis {
+                    release: release.number,
+                }
+                .into());
+            };
+            let results: WaveResults = serde_json::from_str(&release.results)
+                .map_err(|e| damaged(wave_id, "released results", e))?;
+            let basis: ReleaseBasis =
+                serde_json::from_str(basis).map_err(|e| damaged(wave_id, "release basis", e))?;
+            Some((release.number, results, basis))
+        }
+    };
 
     let started = Instant::now();
     let responses = read_responses(db, wave_id).await?;
     let read = started.elapsed();
 
     let started = Instant::now();
-    let results =
-        tokio::task::spawn_blocking(move || compute_wave(questionnaire, &responses, threshold))
-            .await
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))?;
+    let earlier = previous.clone();
+    let computation = tokio::task::spawn_blocking(move || {
+        compute_release(
+            questionnaire,
+            &responses,
+            threshold,
+            earlier.as_ref().map(|(_, results, basis)| (results, basis)),
+        )
+    })
+    .await
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))?;
     let compute = started.elapsed();
 
+    if let Some((number, results, basis)) = &previous {
+        let same_answers = computation.basis.same_counts(basis);
+        if same_answers && results.threshold() == threshold {
+            return Err(Refusal::Unchanged { release: *number }.into());
+        }
+        let withheld = computation.results.withheld_since(results);
+        if !same_answers && withheld > 0 && withholding == Withholding::Refuse {
+            return Err(Refusal::WouldWithhold {
+                release: *number,
+                withheld,
+            }
+            .into());
+        }
+    }
+
     let started = Instant::now();
-    let replaced = store(db, &wave, &results, actor).await?;
+    let number = previous.as_ref().map_or(1, |(number, _, _)| number + 1);
+    store(db, &wave, number, &computation, actor).await?;
     let store = started.elapsed();
 
-    let exclusions = results.exclusions();
+    let exclusions = computation.results.exclusions();
     Ok(Computed {
         responses: exclusions.submitted,
         excluded: exclusions.excluded,
-        groups: results.group_count(),
-        replaced,
+        groups: computation.results.group_count(),
+        release: number,
         read,
         compute,
         store,
@@ -270,14 +394,18 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, DbErr> {
         .map_err(|error| DbErr::Custom(format!("wave results do not serialise: {error}")))
 }
 
-/// Replaces the wave's stored results in one transaction; returns whether there
-/// were earlier ones.
+/// Writes release `number` and makes its figures the wave's figures, in one
+/// transaction. The audit entry names the release, its threshold and
+/// questionnaire — no counts: the difference of two releases' counts would
+/// itself say how many answers came in between.
 async fn store(
     db: &DatabaseConnection,
     wave: &survey_wave::Model,
-    results: &WaveResults,
+    number: i32,
+    computation: &surveys::Computation,
     actor: Option<i32>,
-) -> Result<bool, DbErr> {
+) -> Result<(), DbErr> {
+    let results = &computation.results;
     let figures = results
         .groups()
         .map(|(group, release)| {
@@ -289,50 +417,37 @@ async fn store(
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
-    let document = to_json(results)?;
-    let exclusions = results.exclusions();
     let detail = serde_json::json!({
-        "responses": exclusions.submitted,
-        "excluded": exclusions.excluded,
-        "groups": figures.len(),
+        "release": number,
         "k": results.threshold().get(),
         "questionnaire": wave.questionnaire_version,
     });
 
     let txn = db.begin().await?;
-    let replaced = wave_result::Entity::delete_by_id(wave.id)
-        .exec(&txn)
-        .await?
-        .rows_affected
-        > 0;
+    wave_release::ActiveModel {
+        wave_id: Set(wave.id),
+        number: Set(number),
+        released_at: Set(Utc::now()),
+        suppression_k: Set(i32::try_from(results.threshold().get()).unwrap_or(i32::MAX)),
+        questionnaire_version: Set(wave.questionnaire_version.clone()),
+        results: Set(to_json(results)?),
+        basis: Set(Some(to_json(&computation.basis)?)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
     wave_figure::Entity::delete_many()
         .filter(wave_figure::Column::WaveId.eq(wave.id))
         .exec(&txn)
         .await?;
-    wave_result::ActiveModel {
-        wave_id: Set(wave.id),
-        computed_at: Set(Utc::now()),
-        suppression_k: Set(i32::try_from(results.threshold().get()).unwrap_or(i32::MAX)),
-        questionnaire_version: Set(wave.questionnaire_version.clone()),
-        responses: Set(i32::try_from(exclusions.submitted).unwrap_or(i32::MAX)),
-        results: Set(document),
-    }
-    .insert(&txn)
-    .await?;
     // Small batches keep every statement under SQLite's limit on parameters.
     let mut figures = figures.into_iter().peekable();
     while figures.peek().is_some() {
         let batch: Vec<_> = figures.by_ref().take(200).collect();
         wave_figure::Entity::insert_many(batch).exec(&txn).await?;
     }
-    let action = if replaced {
-        "wave.results_recomputed"
-    } else {
-        "wave.results_computed"
-    };
-    audit(&txn, actor, action, wave.id, detail).await?;
-    txn.commit().await?;
-    Ok(replaced)
+    audit(&txn, actor, "wave.released", wave.id, detail).await?;
+    txn.commit().await
 }
 
 async fn audit(
@@ -345,8 +460,8 @@ async fn audit(
     crate::admin::audit::record(db, actor, action, format!("wave:{wave}"), detail).await
 }
 
-/// Closes a wave (no code accepts answers any more) and computes its results.
-/// Closing a closed wave only recomputes.
+/// Closes a wave (no code accepts answers any more) and releases its figures.
+/// Closing a closed wave only tries a new release.
 pub async fn close_wave(
     db: &DatabaseConnection,
     wave_id: i32,
@@ -363,23 +478,52 @@ pub async fn close_wave(
         audit(&txn, actor, "wave.closed", wave_id, serde_json::json!({})).await?;
         txn.commit().await?;
     }
-    compute_and_store(db, wave_id, threshold, actor).await
+    release_wave(db, wave_id, threshold, actor).await
 }
 
-/// The results of a wave as stored, or `None` when none were computed yet.
+/// A release of a wave as stored.
+#[derive(Debug, Clone)]
+pub struct StoredRelease {
+    pub number: i32,
+    pub released_at: chrono::DateTime<Utc>,
+    pub results: WaveResults,
+}
+
+/// The release in force of a wave (its latest), or `None` when it has none.
 pub async fn stored(
     db: &DatabaseConnection,
     wave_id: i32,
-) -> Result<Option<WaveResults>, ResultsError> {
-    let Some(row) = wave_result::Entity::find_by_id(wave_id).one(db).await? else {
+) -> Result<Option<StoredRelease>, ResultsError> {
+    let Some(row) = latest_release(db, wave_id).await? else {
         return Ok(None);
     };
-    serde_json::from_str(&row.results)
-        .map(Some)
-        .map_err(|error| ResultsError::DamagedResponse {
-            wave: wave_id,
-            reason: format!("stored results: {error}"),
-        })
+    let results = serde_json::from_str(&row.results)
+        .map_err(|error| damaged(wave_id, "released results", error))?;
+    Ok(Some(StoredRelease {
+        number: row.number,
+        released_at: row.released_at,
+        results,
+    }))
+}
+
+/// What the region coordinator sees of a running wave: counts of responses,
+/// never a figure. Provisional and not published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provisional {
+    pub responses: u64,
+    /// Responses the validity screen flagged so far.
+    pub flagged: u64,
+}
+
+pub async fn provisional(db: &DatabaseConnection, wave_id: i32) -> Result<Provisional, DbErr> {
+    let of_wave = || response::Entity::find().filter(response::Column::WaveId.eq(wave_id));
+    Ok(Provisional {
+        responses: of_wave().count(db).await?,
+        flagged: of_wave()
+            .filter(response::Column::ValidityFlags.ne(0))
+            .count(db)
+            .await?,
+    })
 }
 
 /// Arguments of `server results` and `server close-wave`.
@@ -388,9 +532,14 @@ pub struct WaveArgs {
     /// The wave's id.
     #[arg(long)]
     pub wave: i32,
+    /// Publish a new release even when it hides figures the release in force
+    /// shows (because answers came in since, in some groups too few to show).
+    #[arg(long)]
+    pub allow_withholding: bool,
 }
 
-/// `server results --wave N` (`close: false`) and `server close-wave --wave N`.
+/// `server results --wave N` (`close: false`: a new release of a closed wave,
+/// or the provisional counts of an open one) and `server close-wave --wave N`.
 pub async fn run_command(
     database: &DatabaseArgs,
     threshold: SuppressionThreshold,
@@ -398,23 +547,43 @@ pub async fn run_command(
     close: bool,
 ) -> anyhow::Result<()> {
     let db = crate::db::connect_and_migrate(database).await?;
-    let computed = if close {
-        close_wave(&db, args.wave, threshold, None).await?
+    let wave = find_wave(&db, args.wave).await?;
+    if !close && wave.status != "closed" {
+        let counts = provisional(&db, args.wave).await?;
+        println!(
+            "Wave {} is {}: provisional, not published — {} responses so far, {} flagged by the \
+             validity screen. Its figures are released when it closes.",
+            args.wave, wave.status, counts.responses, counts.flagged,
+        );
+        return Ok(());
+    }
+    let withholding = if args.allow_withholding {
+        Withholding::Allow
     } else {
-        compute_and_store(&db, args.wave, threshold, None).await?
+        Withholding::Refuse
+    };
+    let outcome = if close {
+        close_wave(&db, args.wave, threshold, None).await
+    } else {
+        release_wave_with(&db, args.wave, threshold, None, withholding).await
+    };
+    let computed = match outcome {
+        Ok(computed) => computed,
+        Err(ResultsError::Refused(refusal)) => {
+            println!("Wave {}: no new release — {refusal}.", args.wave);
+            return Ok(());
+        }
+        Err(error) => return Err(error.into()),
     };
     println!(
-        "Wave {}: {} responses ({} excluded by the validity screen), {} groups, k = {}{}",
+        "Wave {}: release {} published: {} responses ({} excluded by the validity screen), \
+         {} groups, k = {}",
         args.wave,
+        computed.release,
         computed.responses,
         computed.excluded,
         computed.groups,
         threshold.get(),
-        if computed.replaced {
-            "; earlier results replaced"
-        } else {
-            ""
-        },
     );
     println!(
         "Ready in {:.2} s (read {:.2} s, compute {:.2} s, store {:.2} s).",

@@ -371,7 +371,7 @@ async fn a_wave_is_created_opened_closed_and_reopened_with_a_reason(backend: Bac
     assert_eq!(
         count(
             &app.database,
-            &format!("SELECT COUNT(*) AS n FROM wave_result WHERE wave_id = {wave}")
+            &format!("SELECT COUNT(*) AS n FROM wave_release WHERE wave_id = {wave}")
         )
         .await,
         1

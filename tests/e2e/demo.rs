@@ -38,7 +38,7 @@ async fn the_demo_holds_five_computed_waves_and_an_open_one(backend: Backend) {
         assert_eq!(
             count(
                 &app.database,
-                &format!("SELECT COUNT(*) AS n FROM wave_result WHERE wave_id = {wave}")
+                &format!("SELECT COUNT(*) AS n FROM wave_release WHERE wave_id = {wave}")
             )
             .await,
             1,

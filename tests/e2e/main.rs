@@ -18,6 +18,7 @@ mod dashboard;
 mod dashboard_browser;
 mod demo;
 mod home;
+mod releases;
 mod results;
 mod schema;
 mod staff;

@@ -1,6 +1,7 @@
-//! A wave's materialised results: closing a wave computes and stores every
-//! figure, a recomputation replaces them and is audited, and the same
-//! responses give the same figures on SQLite and on PostgreSQL.
+//! A wave's releases: closing a wave releases every figure, nothing changed
+//! makes no second release, another k makes release 2 beside release 1, each
+//! release is audited without counts, and the same responses give the same
+//! figures on SQLite and on PostgreSQL.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -17,9 +18,14 @@ const SEED: u64 = 11;
 
 /// Runs `server <command> --wave 1` on the app's database; returns its output.
 fn wave_command(app: &TestApp, command: &str) -> String {
+    wave_command_with_k(app, command, 10)
+}
+
+fn wave_command_with_k(app: &TestApp, command: &str, k: u32) -> String {
     let output = Command::new(server_binary())
         .args([command, "--wave", "1"])
         .env("DATABASE_URL", &app.database.url)
+        .env("PEILING_SUPPRESSION_K", k.to_string())
         .output()
         .unwrap();
     assert!(
@@ -68,7 +74,7 @@ async fn closed_wave(backend: Backend) -> (TestApp, Vec<surveys::SurveyResponse>
     (app, responses)
 }
 
-async fn closing_a_wave_stores_every_figure_and_a_recomputation_is_audited(backend: Backend) {
+async fn closing_a_wave_releases_every_figure_and_another_k_is_a_second_release(backend: Backend) {
     let (app, responses) = closed_wave(backend).await;
     assert_eq!(
         text(
@@ -85,7 +91,7 @@ async fn closing_a_wave_stores_every_figure_and_a_recomputation_is_audited(backe
     let valid = responses.iter().filter(|r| r.validity.is_clean()).count() as u64;
     let document = text(
         &app.database,
-        "SELECT results AS t FROM wave_result WHERE wave_id = 1",
+        "SELECT results AS t FROM wave_release WHERE wave_id = 1 AND number = 1",
     )
     .await;
     let results: surveys::WaveResults = serde_json::from_str(&document).unwrap();
@@ -115,32 +121,63 @@ async fn closing_a_wave_stores_every_figure_and_a_recomputation_is_audited(backe
         1
     );
     assert_eq!(
-        count(&app.database, &format!("{audit}'wave.results_computed'")).await,
+        count(&app.database, &format!("{audit}'wave.released'")).await,
         1
     );
 
+    // The same responses and k: nothing to release again.
     let printed = wave_command(&app, "results");
-    assert!(printed.contains("earlier results replaced"), "{printed}");
-    assert_eq!(
-        figures(&app).await,
-        stored,
-        "the same responses, the same figures"
+    assert!(
+        printed.contains("no new release — nothing changed since release 1"),
+        "{printed}"
     );
-    assert_eq!(
-        count(
+    let releases = "SELECT COUNT(*) AS n FROM wave_release WHERE wave_id = 1";
+    assert_eq!(count(&app.database, releases).await, 1);
+
+    // Another k is release 2, which keeps hidden what release 1 hid.
+    let printed = wave_command_with_k(&app, "results", 12);
+    assert!(printed.contains("release 2 published"), "{printed}");
+    assert_eq!(count(&app.database, releases).await, 2);
+    let second: surveys::WaveResults = serde_json::from_str(
+        &text(
             &app.database,
-            "SELECT COUNT(*) AS n FROM wave_result WHERE wave_id = 1"
+            "SELECT results AS t FROM wave_release WHERE wave_id = 1 AND number = 2",
         )
         .await,
-        1
-    );
+    )
+    .unwrap();
+    assert_eq!(second.threshold().get(), 12);
+    for (group, first) in results.groups() {
+        let now = second.group(group).expect("the same groups");
+        if first.respondents.is_suppressed() {
+            assert!(now.respondents.is_suppressed(), "{group} stays hidden");
+        }
+        for (indicator, share) in &first.indicators {
+            if share.is_suppressed() {
+                assert!(
+                    now.indicators[indicator].is_suppressed(),
+                    "{group} {indicator} stays hidden"
+                );
+            }
+        }
+    }
     assert_eq!(
-        count(&app.database, &format!("{audit}'wave.results_recomputed'")).await,
-        1
+        count(&app.database, &format!("{audit}'wave.released'")).await,
+        2
     );
+    // Counts in the audit log would tell, release after release, how many
+    // answers came in between.
+    let details = text(
+        &app.database,
+        "SELECT detail AS t FROM audit_log WHERE subject = 'wave:1' AND action = 'wave.released' \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .await;
+    assert!(details.contains("\"release\":2"), "{details}");
+    assert!(!details.contains("responses"), "{details}");
 }
 
-crate::on_both_databases!(closing_a_wave_stores_every_figure_and_a_recomputation_is_audited);
+crate::on_both_databases!(closing_a_wave_releases_every_figure_and_another_k_is_a_second_release);
 
 #[tokio::test]
 async fn sqlite_and_postgresql_give_identical_figures_for_the_same_responses() {
@@ -150,7 +187,7 @@ async fn sqlite_and_postgresql_give_identical_figures_for_the_same_responses() {
     let on_postgres = figures(&postgres).await;
     assert!(!on_sqlite.is_empty());
     assert_eq!(on_sqlite, on_postgres);
-    let document = "SELECT results AS t FROM wave_result WHERE wave_id = 1";
+    let document = "SELECT results AS t FROM wave_release WHERE wave_id = 1";
     assert_eq!(
         text(&sqlite.database, document).await,
         text(&postgres.database, document).await

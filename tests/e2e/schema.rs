@@ -35,7 +35,7 @@ async fn the_first_start_creates_the_core_model(backend: Backend) {
         "app_user",
         "session",
         "audit_log",
-        "wave_result",
+        "wave_release",
         "wave_figure",
     ] {
         assert!(

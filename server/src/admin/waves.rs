@@ -1,6 +1,8 @@
 //! Survey waves for the region coordinator: create one for a questionnaire
-//! version, open it, close it (which computes its results), reopen it with a
-//! reason, or compute its results now while it runs.
+//! version, open it, close it (which releases its figures), reopen it with a
+//! reason, publish a new release of a closed wave (after late answers or under
+//! another threshold), and see a running wave's provisional counts — never its
+//! figures, which exist only as releases of a closed wave.
 
 use axum::{
     Form, Router,
@@ -19,7 +21,7 @@ use serde::Deserialize;
 
 use super::{CsrfField, Options, Problem, Problems, Staff, not_found, say, unavailable};
 use crate::auth::authz::{Action, Target};
-use crate::entities::{region, response, survey_wave, wave_result};
+use crate::entities::{region, response, survey_wave, wave_release};
 use crate::results;
 use crate::routes::AppState;
 use app::i18n::Lang;
@@ -33,6 +35,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/waves", get(waves_page).post(create_wave))
         .route("/staff/waves/{id}/{step}", post(change_wave))
+        .route("/staff/waves/{id}/provisional", get(provisional_page))
 }
 
 #[derive(Deserialize, Default)]
@@ -64,10 +67,12 @@ async fn rows(state: &AppState) -> Result<Vec<WaveRow>, DbErr> {
             .filter(response::Column::WaveId.eq(wave.id))
             .count(&state.db)
             .await?;
-        let computed = wave_result::Entity::find_by_id(wave.id)
+        let computed = wave_release::Entity::find()
+            .filter(wave_release::Column::WaveId.eq(wave.id))
+            .order_by_desc(wave_release::Column::Number)
             .one(&state.db)
             .await?
-            .map(|r| r.computed_at.format("%Y-%m-%d %H:%M UTC").to_string());
+            .map(|r| release_label(&r));
         rows.push(WaveRow {
             wave,
             responses,
@@ -75,6 +80,15 @@ async fn rows(state: &AppState) -> Result<Vec<WaveRow>, DbErr> {
         });
     }
     Ok(rows)
+}
+
+fn release_label(release: &wave_release::Model) -> String {
+    format!(
+        "{} · {} · k = {}",
+        release.number,
+        release.released_at.format("%Y-%m-%d %H:%M UTC"),
+        release.suppression_k
+    )
 }
 
 fn status_label(lang: Lang, status: &str) -> &'static str {
@@ -110,7 +124,7 @@ fn waves_form(
                         <th scope="col">{say(lang, "Vragenlijst", "Questionnaire")}</th>
                         <th scope="col">{say(lang, "Status", "Status")}</th>
                         <th scope="col">{say(lang, "Antwoorden", "Responses")}</th>
-                        <th scope="col">{say(lang, "Uitkomsten berekend", "Results computed")}</th>
+                        <th scope="col">{say(lang, "Release die geldt", "Release in force")}</th>
                         <th scope="col">{say(lang, "Acties", "Actions")}</th>
                     </tr></thead>
                     <tbody>
@@ -164,16 +178,24 @@ fn wave_actions(lang: Lang, id: i32, status: &str, csrf: String) -> AnyView {
     };
     match status {
         "open" => view! {
-            {button("close", say(lang, "Sluiten en uitkomsten berekenen", "Close and compute results"), csrf.clone())}
-            {button("compute", say(lang, "Tussenstand berekenen", "Compute results now"), csrf)}
+            {button("close", say(lang, "Sluiten en uitkomsten vrijgeven", "Close and release the figures"), csrf)}
+            <a class="button secondary" href=format!("/staff/waves/{id}/provisional")>
+                {say(lang, "Voorlopige telling", "Provisional count")}
+            </a>
         }
         .into_any(),
         "closed" => view! {
-            {button("compute", say(lang, "Opnieuw berekenen", "Recompute"), csrf.clone())}
+            {button("release", say(lang, "Nieuwe release publiceren", "Publish a new release"), csrf.clone())}
             <form method="post" action=format!("/staff/waves/{id}/reopen") class="inline reopen">
                 <CsrfField token=csrf/>
                 <label for=format!("reason-{id}")>{say(lang, "Reden om te heropenen", "Reason to reopen")}</label>
-                <input id=format!("reason-{id}") name="reason" type="text" required maxlength="500"/>
+                <input id=format!("reason-{id}") name="reason" type="text" required maxlength="500"
+                    aria-describedby=format!("reason-{id}-hint")/>
+                <small id=format!("reason-{id}-hint")>
+                    {say(lang,
+                        "Noem geen leerling: de reden komt in het auditlog (bijvoorbeeld \"een klas was ziek\").",
+                        "Do not name a student: the reason goes into the audit log (for instance \"one class was ill\").")}
+                </small>
                 <button type="submit" class="button secondary">{say(lang, "Heropenen", "Reopen")}</button>
             </form>
         }
@@ -299,6 +321,10 @@ struct Step {
     csrf: String,
     #[serde(default)]
     reason: String,
+    /// "yes" when the coordinator chose to publish a release that hides
+    /// figures the release in force shows.
+    #[serde(default)]
+    withhold: String,
 }
 
 async fn change_wave(
@@ -337,64 +363,79 @@ async fn change_wave(
             Err(error) => unavailable(error),
         }
     };
-    let outcome: Result<&'static str, results::ResultsError> =
-        match (step.as_str(), wave.status.as_str()) {
-            ("open", "planned") => set_status(&state, &wave, "open", actor, serde_json::json!({}))
-                .await
-                .map(|()| {
-                    say(
-                        lang,
-                        "De peiling is open: klascodes werken nu.",
-                        "The wave is open: class codes work now.",
-                    )
-                })
-                .map_err(Into::into),
-            ("close", "open") => results::close_wave(&state.db, wave.id, threshold, actor)
+    let outcome: Result<&'static str, results::ResultsError> = match (
+        step.as_str(),
+        wave.status.as_str(),
+    ) {
+        ("open", "planned") => set_status(&state, &wave, "open", actor, serde_json::json!({}))
+            .await
+            .map(|()| {
+                say(
+                    lang,
+                    "De peiling is open: klascodes werken nu.",
+                    "The wave is open: class codes work now.",
+                )
+            })
+            .map_err(Into::into),
+        ("close", "open") => {
+            match results::close_wave(&state.db, wave.id, threshold, actor).await {
+                Ok(_) => Ok(say(
+                    lang,
+                    "De peiling is gesloten en de uitkomsten zijn vrijgegeven.",
+                    "The wave is closed and its figures are released.",
+                )),
+                // Reopened and closed without a new answer: the release in
+                // force is still the wave's figures.
+                Err(results::ResultsError::Refused(results::Refusal::Unchanged { .. })) => Ok(say(
+                    lang,
+                    "De peiling is gesloten; er is niets veranderd, dus de release die gold blijft gelden.",
+                    "The wave is closed; nothing changed, so the release in force stays in force.",
+                )),
+                Err(error) => Err(error),
+            }
+        }
+        ("release", "closed") => {
+            let withholding = if form.withhold == "yes" {
+                results::Withholding::Allow
+            } else {
+                results::Withholding::Refuse
+            };
+            results::release_wave_with(&state.db, wave.id, threshold, actor, withholding)
                 .await
                 .map(|_| {
                     say(
                         lang,
-                        "De peiling is gesloten en de uitkomsten zijn berekend.",
-                        "The wave is closed and its results are computed.",
+                        "Een nieuwe release van de peiling is gepubliceerd.",
+                        "A new release of the wave is published.",
                     )
-                }),
-            ("compute", "open" | "closed") => {
-                results::compute_and_store(&state.db, wave.id, threshold, actor)
-                    .await
-                    .map(|_| {
-                        say(
-                            lang,
-                            "De uitkomsten zijn (opnieuw) berekend.",
-                            "The results have been computed (again).",
-                        )
-                    })
-            }
-            ("reopen", "closed") => {
-                let reason = form.reason.trim();
-                if reason.is_empty() || reason.chars().count() > 500 {
-                    return refuse(Problem {
-                        field: "name",
-                        text: say(
-                            lang,
-                            "Geef een reden (hoogstens 500 tekens) om de peiling te heropenen.",
-                            "Give a reason (at most 500 characters) to reopen the wave.",
-                        ),
-                    })
-                    .await;
-                }
-                set_status(
-                    &state,
-                    &wave,
-                    "open",
-                    actor,
-                    serde_json::json!({ "reason": reason }),
-                )
-                .await
-                .map(|()| say(lang, "De peiling is weer open.", "The wave is open again."))
-                .map_err(Into::into)
-            }
-            ("open" | "close" | "compute" | "reopen", _) => {
+                })
+        }
+        ("reopen", "closed") => {
+            let reason = form.reason.trim();
+            if reason.is_empty() || reason.chars().count() > 500 {
                 return refuse(Problem {
+                    field: "name",
+                    text: say(
+                        lang,
+                        "Geef een reden (hoogstens 500 tekens) om de peiling te heropenen.",
+                        "Give a reason (at most 500 characters) to reopen the wave.",
+                    ),
+                })
+                .await;
+            }
+            set_status(
+                &state,
+                &wave,
+                "open",
+                actor,
+                serde_json::json!({ "reason": reason }),
+            )
+            .await
+            .map(|()| say(lang, "De peiling is weer open.", "The wave is open again."))
+            .map_err(Into::into)
+        }
+        ("open" | "close" | "release" | "reopen", _) => {
+            return refuse(Problem {
                 field: "name",
                 text: say(
                     lang,
@@ -403,9 +444,9 @@ async fn change_wave(
                 ),
             })
             .await;
-            }
-            _ => return not_found(lang),
-        };
+        }
+        _ => return not_found(lang),
+    };
     match outcome {
         Ok(done) => match rows(&state).await {
             Ok(rows) => waves_form(
@@ -419,19 +460,160 @@ async fn change_wave(
             Err(error) => unavailable(error),
         },
         Err(results::ResultsError::Database(error)) => unavailable(error),
+        Err(results::ResultsError::Refused(refusal)) => {
+            tracing::info!(wave = wave.id, key = refusal.key(), "no new release");
+            if let results::Refusal::WouldWithhold { release, withheld } = refusal {
+                return withhold_choice(&staff, &wave, release, withheld);
+            }
+            match rows(&state).await {
+                Ok(rows) => waves_form(
+                    &staff,
+                    StatusCode::CONFLICT,
+                    rows,
+                    vec![Problem {
+                        field: "name",
+                        text: refusal_text(lang, &refusal),
+                    }],
+                    NewWave::default(),
+                    None,
+                ),
+                Err(error) => unavailable(error),
+            }
+        }
         Err(error) => {
             tracing::error!(%error, wave = wave.id, "could not compute a wave's results");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 say(
                     lang,
-                    "De uitkomsten konden niet berekend worden; er is niets vervangen.",
-                    "The results could not be computed; nothing was replaced.",
+                    "De uitkomsten konden niet berekend worden; er is niets vrijgegeven.",
+                    "The figures could not be computed; nothing was released.",
                 ),
             )
                 .into_response()
         }
     }
+}
+
+/// Why no new release was published, for the coordinator. The wave's status
+/// change (a close) has happened; only the release was refused.
+fn refusal_text(lang: Lang, refusal: &results::Refusal) -> &'static str {
+    match refusal {
+        results::Refusal::NotClosed => say(
+            lang,
+            "Uitkomsten worden pas vrijgegeven als de peiling gesloten is.",
+            "Figures are released only when the wave is closed.",
+        ),
+        results::Refusal::Unchanged { .. } => say(
+            lang,
+            "Er is niets veranderd sinds de release die geldt; die blijft gelden.",
+            "Nothing changed since the release in force; it stays in force.",
+        ),
+        results::Refusal::WouldWithhold { .. } => say(
+            lang,
+            "Geen nieuwe release: er zijn sinds de vorige release te weinig antwoorden bijgekomen om \
+             te tonen. Naast de vorige release zouden ze die antwoorden verraden. De vorige release \
+             blijft gelden; de nieuwe antwoorden tellen mee zodra er genoeg zijn.",
+            "No new release: too few answers came in since the previous release to show. Set \
+             beside it, a new release would give those answers away. The previous release stays in \
+             force; the new answers count once there are enough of them.",
+        ),
+        results::Refusal::NoBasis { .. } => say(
+            lang,
+            "Deze release is ouder dan de controle tussen releases en blijft gelden; een nieuwe \
+             release kan er niet veilig naast gezet worden.",
+            "This release predates the check between releases and stays in force; no new release \
+             can be set safely beside it.",
+        ),
+    }
+}
+
+/// A new release was refused because it would hide figures readers have now:
+/// the coordinator sees how many, and may publish it anyway or keep the
+/// release in force.
+fn withhold_choice(
+    staff: &Staff,
+    wave: &survey_wave::Model,
+    release: i32,
+    withheld: usize,
+) -> Response {
+    let lang = staff.lang;
+    let csrf = staff.csrf_token.clone();
+    let id = wave.id;
+    let title = say(lang, "Geen nieuwe release", "No new release");
+    staff.page_with_status(StatusCode::CONFLICT, title, move || {
+        view! {
+            <p class="message error" role="alert">
+                {refusal_text(lang, &results::Refusal::WouldWithhold { release, withheld })}
+            </p>
+            <p data-withheld=withheld.to_string()>
+                {match lang {
+                    Lang::Nl => format!(
+                        "Een nieuwe release met de nieuwe antwoorden zou {withheld} cijfers van release {release} verbergen."
+                    ),
+                    Lang::En => format!(
+                        "A new release with the new answers would hide {withheld} figures of release {release}."
+                    ),
+                }}
+            </p>
+            <form method="post" action=format!("/staff/waves/{id}/release") class="inline">
+                <CsrfField token=csrf/>
+                <input type="hidden" name="withhold" value="yes"/>
+                <button type="submit" class="button secondary">
+                    {say(lang, "Toch publiceren, met die cijfers verborgen", "Publish anyway, with those figures hidden")}
+                </button>
+            </form>
+            <p><a href="/staff/waves">{say(lang, "Release laten gelden en terug", "Keep the release in force and go back")}</a></p>
+        }
+    })
+}
+
+/// An open wave as the region coordinator may see it: response counts so far,
+/// marked provisional — the figures are released only when it closes.
+async fn provisional_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let staff = attempt!(Staff::from_request(&state, &headers).await);
+    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+    let lang = staff.lang;
+    let wave = match super::parse_id(&id) {
+        Some(id) => match survey_wave::Entity::find_by_id(id).one(&state.db).await {
+            Ok(Some(wave)) => wave,
+            Ok(None) => return not_found(lang),
+            Err(error) => return unavailable(error),
+        },
+        None => return not_found(lang),
+    };
+    let counts = match results::provisional(&state.db, wave.id).await {
+        Ok(counts) => counts,
+        Err(error) => return unavailable(error),
+    };
+    let title = say(
+        lang,
+        "Voorlopig — niet gepubliceerd",
+        "Provisional — not published",
+    );
+    staff.page_with_status(StatusCode::OK, title, move || {
+        view! {
+            <p class="message provisional" role="note" data-provisional="true">
+                {say(lang,
+                    "Alleen voor de regiocoördinator. Dit zijn tellingen van een lopende peiling, geen uitkomsten: die worden vrijgegeven als de peiling sluit.",
+                    "For the region coordinator only. These are counts of a running wave, not figures: those are released when the wave closes.")}
+            </p>
+            <dl class="facts">
+                <dt>{say(lang, "Peiling", "Wave")}</dt>
+                <dd>{format!("{} ({}) — {}", wave.name, wave.year, status_label(lang, &wave.status))}</dd>
+                <dt>{say(lang, "Antwoorden tot nu toe", "Responses so far")}</dt>
+                <dd data-count="responses">{counts.responses}</dd>
+                <dt>{say(lang, "Gemarkeerd door de geldigheidscontrole", "Flagged by the validity screen")}</dt>
+                <dd data-count="flagged">{counts.flagged}</dd>
+            </dl>
+            <p><a href="/staff/response">{say(lang, "Respons per school en klas", "Response per school and class")}</a></p>
+            <p><a href="/staff/waves">{say(lang, "Terug naar de peilingen", "Back to the survey waves")}</a></p>
+        }
+    })
 }
 
 async fn set_status(

@@ -142,6 +142,12 @@ impl Words {
             (Language::En, SuppressionReason::ProtectsAnotherFigure) => {
                 "not shown: protects a small group".to_owned()
             }
+            (Language::Nl, SuppressionReason::ProtectsEarlierRelease) => {
+                "niet getoond: beschermt naast een eerdere release".to_owned()
+            }
+            (Language::En, SuppressionReason::ProtectsEarlierRelease) => {
+                "not shown: protects beside an earlier release".to_owned()
+            }
         }
     }
 
@@ -444,7 +450,13 @@ pub fn build(waves: &[ShownWave], request: &Request) -> Option<Dashboard> {
 
     Some(Dashboard {
         title: request.community.name.clone(),
-        wave_name: current.name.clone(),
+        wave_name: format!(
+            "{} · {} {} ({})",
+            current.name,
+            words.say("release", "release"),
+            current.release,
+            current.released_at.format("%Y-%m-%d"),
+        ),
         breakdown_label: words.breakdown(selection.breakdown),
         respondents: results
             .respondents(&group)

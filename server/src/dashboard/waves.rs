@@ -1,11 +1,12 @@
-//! The waves a dashboard can show: every wave with computed results, oldest
-//! first, each with its results parsed once and kept while they stay current.
+//! The waves a dashboard can show: every wave with a release, oldest first,
+//! each with the figures of its release in force parsed once and kept while
+//! that release stays the latest.
 //!
-//! Pages read only these materialised results, never a response. Parsing a
-//! wave's results costs far more than serving a page from them, so each server
-//! keeps the parsed results and checks on every request, with one small query,
-//! that they are still the ones stored (another server may have recomputed the
-//! wave since).
+//! Pages read only released figures, never a response, and never an open
+//! wave's: a wave has no release until it closes. Parsing a release costs far
+//! more than serving a page from it, so each server keeps the parsed release
+//! and checks on every request, with one small query, that it is still the
+//! latest (another server may have published a new release since).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,24 +14,28 @@ use std::sync::{Arc, Mutex};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, QuerySelect};
 use surveys::{Questionnaire, WaveResults};
 
-use crate::entities::{survey_wave, wave_result};
+use crate::entities::{survey_wave, wave_release};
 use crate::results::{self, ResultsError};
 use crate::survey::flow::questionnaire_named;
 
-/// A wave with results, as dashboards show it.
+/// A wave with a release, as dashboards show it.
 #[derive(Clone)]
 pub struct ShownWave {
     pub id: i32,
     pub name: String,
     pub year: i32,
+    /// The number of the release shown (the latest), and when it was published.
+    pub release: i32,
+    pub released_at: chrono::DateTime<chrono::Utc>,
     pub results: Arc<WaveResults>,
     /// The questionnaire the wave was answered on, for trend rules and labels.
     pub questionnaire: &'static Questionnaire,
 }
 
-type Computed = chrono::DateTime<chrono::Utc>;
+/// A release, by its number and time.
+type Computed = (i32, chrono::DateTime<chrono::Utc>);
 
-/// Parsed results by wave, with the time they were computed.
+/// Parsed results by wave, with the release they are.
 #[derive(Default)]
 pub struct ResultsCache {
     waves: Mutex<HashMap<i32, (Computed, Arc<WaveResults>)>>,
@@ -66,21 +71,27 @@ impl ResultsCache {
     }
 }
 
-/// Every wave with stored results whose questionnaire this server knows, oldest
-/// first (by year, then by id).
+/// Every wave with a release whose questionnaire this server knows, oldest
+/// first (by year, then by id), each with its latest release.
 pub async fn shown_waves(
     db: &DatabaseConnection,
     cache: &ResultsCache,
 ) -> Result<Vec<ShownWave>, ResultsError> {
-    let computed: HashMap<i32, Computed> = wave_result::Entity::find()
+    let mut latest: HashMap<i32, Computed> = HashMap::new();
+    let releases = wave_release::Entity::find()
         .select_only()
-        .column(wave_result::Column::WaveId)
-        .column(wave_result::Column::ComputedAt)
-        .into_tuple::<(i32, Computed)>()
+        .column(wave_release::Column::WaveId)
+        .column(wave_release::Column::Number)
+        .column(wave_release::Column::ReleasedAt)
+        .into_tuple::<(i32, i32, chrono::DateTime<chrono::Utc>)>()
         .all(db)
-        .await?
-        .into_iter()
-        .collect();
+        .await?;
+    for (wave, number, at) in releases {
+        let entry = latest.entry(wave).or_insert((number, at));
+        if number > entry.0 {
+            *entry = (number, at);
+        }
+    }
     let waves = survey_wave::Entity::find()
         .order_by_asc(survey_wave::Column::Year)
         .order_by_asc(survey_wave::Column::Id)
@@ -88,20 +99,24 @@ pub async fn shown_waves(
         .await?;
     let mut shown = Vec::new();
     for wave in waves {
-        let Some(&at) = computed.get(&wave.id) else {
+        let Some(&release) = latest.get(&wave.id) else {
             continue;
         };
         let Some(questionnaire) = questionnaire_named(&wave.questionnaire_version) else {
             continue;
         };
-        let results = match cache.get(wave.id, at) {
+        let results = match cache.get(wave.id, release) {
             Some(results) => results,
             None => {
-                let Some(results) = results::stored(db, wave.id).await? else {
+                let Some(stored) = results::stored(db, wave.id).await? else {
                     continue;
                 };
-                let results = Arc::new(results);
-                cache.keep(wave.id, at, results.clone());
+                let results = Arc::new(stored.results);
+                cache.keep(
+                    wave.id,
+                    (stored.number, stored.released_at),
+                    results.clone(),
+                );
                 results
             }
         };
@@ -109,10 +124,12 @@ pub async fn shown_waves(
             id: wave.id,
             name: wave.name,
             year: wave.year,
+            release: release.0,
+            released_at: release.1,
             results,
             questionnaire,
         });
     }
-    cache.retain(&computed.keys().copied().collect::<Vec<_>>());
+    cache.retain(&latest.keys().copied().collect::<Vec<_>>());
     Ok(shown)
 }

@@ -17,4 +17,4 @@ pub mod survey_wave;
 pub mod user_village;
 pub mod village;
 pub mod wave_figure;
-pub mod wave_result;
+pub mod wave_release;
