@@ -673,11 +673,16 @@ fn share_patterns_of_one_item<I>(
         if derivation::derivable(&relevant, &hidden_by_all).is_empty() {
             continue;
         }
-        for g in 0..groups {
-            if class.iter().any(|&i| patterns[i][g].is_some()) {
-                for &i in &class {
-                    patterns[i][g].get_or_insert(SuppressionReason::ProtectsAnotherFigure);
-                }
+        let hidden_by_any: Vec<bool> = (0..groups)
+            .map(|g| class.iter().any(|&i| patterns[i][g].is_some()))
+            .collect();
+        for &i in &class {
+            for (figure, _) in patterns[i]
+                .iter_mut()
+                .zip(&hidden_by_any)
+                .filter(|(_, h)| **h)
+            {
+                figure.get_or_insert(SuppressionReason::ProtectsAnotherFigure);
             }
         }
     }

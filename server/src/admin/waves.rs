@@ -327,6 +327,22 @@ struct Step {
     withhold: String,
 }
 
+/// The wave a path names, or the page that says it does not exist.
+async fn wave_named(
+    state: &AppState,
+    id: &str,
+    lang: Lang,
+) -> Result<survey_wave::Model, Response> {
+    let Some(id) = super::parse_id(id) else {
+        return Err(not_found(lang));
+    };
+    match survey_wave::Entity::find_by_id(id).one(&state.db).await {
+        Ok(Some(wave)) => Ok(wave),
+        Ok(None) => Err(not_found(lang)),
+        Err(error) => Err(unavailable(error)),
+    }
+}
+
 async fn change_wave(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -337,14 +353,7 @@ async fn change_wave(
     attempt!(staff.require(Action::Administer, Some(Target::Region)));
     let form = attempt!(staff.accept(form));
     let lang = staff.lang;
-    let wave = match super::parse_id(&id) {
-        Some(id) => match survey_wave::Entity::find_by_id(id).one(&state.db).await {
-            Ok(Some(wave)) => wave,
-            Ok(None) => return not_found(lang),
-            Err(error) => return unavailable(error),
-        },
-        None => return not_found(lang),
-    };
+    let wave = attempt!(wave_named(&state, &id, lang).await);
     let threshold = match super::places::threshold(&state).await {
         Ok(threshold) => threshold,
         Err(error) => return unavailable(error),
@@ -578,14 +587,7 @@ async fn provisional_page(
     let staff = attempt!(Staff::from_request(&state, &headers).await);
     attempt!(staff.require(Action::Administer, Some(Target::Region)));
     let lang = staff.lang;
-    let wave = match super::parse_id(&id) {
-        Some(id) => match survey_wave::Entity::find_by_id(id).one(&state.db).await {
-            Ok(Some(wave)) => wave,
-            Ok(None) => return not_found(lang),
-            Err(error) => return unavailable(error),
-        },
-        None => return not_found(lang),
-    };
+    let wave = attempt!(wave_named(&state, &id, lang).await);
     let counts = match results::provisional(&state.db, wave.id).await {
         Ok(counts) => counts,
         Err(error) => return unavailable(error),
