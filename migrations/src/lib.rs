@@ -9,6 +9,7 @@ mod m0003_login_throttle;
 mod m0004_wave_results;
 mod m0005_administration;
 mod m0006_synthetic_region;
+mod m0007_sealed_drafts;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_wave_results::Migration),
             Box::new(m0005_administration::Migration),
             Box::new(m0006_synthetic_region::Migration),
+            Box::new(m0007_sealed_drafts::Migration),
         ]
     }
 }
