@@ -7,6 +7,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
 };
 
+use super::at_rest;
 use super::codes::submission_limit;
 use super::draft::Draft;
 use crate::entities::{class_code, response, submission_receipt, survey_wave};
@@ -144,6 +145,9 @@ pub async fn store(
 
     super::draft::delete(&txn, draft).await?;
     txn.commit().await?;
+    // The log now holds this transaction: the response beside its class's
+    // counter and the deleted draft. Have it emptied soon.
+    at_rest::submission_stored();
     Ok(Ok(Stored::New))
 }
 
