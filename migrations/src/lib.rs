@@ -10,6 +10,7 @@ mod m0004_wave_results;
 mod m0005_administration;
 mod m0006_synthetic_region;
 mod m0007_wave_releases;
+mod m0008_sealed_drafts;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_administration::Migration),
             Box::new(m0006_synthetic_region::Migration),
             Box::new(m0007_wave_releases::Migration),
+            Box::new(m0008_sealed_drafts::Migration),
         ]
     }
 }

@@ -2,37 +2,49 @@
 
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::config::DatabaseArgs;
 
 /// Connects and applies any pending migrations.
 pub async fn connect_and_migrate(args: &DatabaseArgs) -> anyhow::Result<DatabaseConnection> {
     let url = prepare_url(&args.database_url)?;
-    let mut options = ConnectOptions::new(url);
-    options.sqlx_logging(false);
-    if args.database_url.starts_with("sqlite:") {
-        // One writer at a time is SQLite's nature; a small pool avoids lock churn.
-        options.max_connections(8);
-    } else {
-        options.max_connections(32);
-    }
-    let db = Database::connect(options).await.with_context(|| {
+    let db = Database::connect(options(url)).await.with_context(|| {
         format!(
             "could not open the database at {}",
             redact(&args.database_url)
         )
     })?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        // WAL lets dashboards read while students submit.
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;")
-            .await
-            .context("could not configure SQLite")?;
-    }
     Migrator::up(&db, None)
         .await
         .context("could not apply database migrations")?;
     Ok(db)
+}
+
+/// How to connect. A SQLite connection's settings hold for that connection
+/// only, so they are given for every connection the pool opens:
+/// - WAL lets dashboards read while students submit;
+/// - `secure_delete` overwrites deleted content (a submitted draft, a
+///   rewritten response) instead of leaving it readable in free space;
+/// - foreign keys are checked.
+fn options(url: String) -> ConnectOptions {
+    let sqlite = url.starts_with("sqlite:");
+    let mut options = ConnectOptions::new(url);
+    options.sqlx_logging(false);
+    if sqlite {
+        // One writer at a time is SQLite's nature; a small pool avoids lock churn.
+        options.max_connections(8);
+        options.map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .pragma("secure_delete", "ON")
+                .foreign_keys(true)
+        });
+    } else {
+        options.max_connections(32);
+    }
+    options
 }
 
 /// For a SQLite file: creates its folder and asks for the file to be created.
@@ -98,6 +110,45 @@ mod tests {
             prepare_url("sqlite://x.db?mode=ro").unwrap(),
             "sqlite://x.db?mode=ro"
         );
+    }
+
+    #[tokio::test]
+    async fn every_pooled_sqlite_connection_deletes_securely_and_checks_foreign_keys() {
+        use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+        let dir = std::env::temp_dir().join(format!("peiling-pragmas-{}", std::process::id()));
+        let args = DatabaseArgs {
+            database_url: format!("sqlite://{}/peiling.db", dir.display()),
+        };
+        let db = connect_and_migrate(&args).await.unwrap();
+        // Open transactions each hold a connection of their own.
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            held.push(db.begin().await.unwrap());
+        }
+        for txn in &held {
+            for (pragma, expected) in [
+                ("secure_delete", "1"),
+                ("foreign_keys", "1"),
+                ("journal_mode", "wal"),
+            ] {
+                let row = txn
+                    .query_one_raw(Statement::from_string(
+                        txn.get_database_backend(),
+                        format!("PRAGMA {pragma}"),
+                    ))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let value = row
+                    .try_get::<String>("", pragma)
+                    .or_else(|_| row.try_get::<i64>("", pragma).map(|n| n.to_string()))
+                    .unwrap();
+                assert_eq!(value, expected, "{pragma}");
+            }
+        }
+        drop(held);
+        db.close().await.unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

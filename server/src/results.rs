@@ -478,6 +478,7 @@ pub async fn close_wave(
         audit(&txn, actor, "wave.closed", wave_id, serde_json::json!({})).await?;
         txn.commit().await?;
     }
+    crate::survey::at_rest::rewrite_closed_wave(db, wave_id).await?;
     release_wave(db, wave_id, threshold, actor).await
 }
 

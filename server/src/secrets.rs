@@ -1,5 +1,6 @@
-//! Random tokens and their hashes. Tokens travel in cookies and forms; the
-//! database keeps only SHA-256 hashes, so a copy of the tables opens nothing.
+//! Random tokens, their hashes and keys derived from them. Tokens travel in
+//! cookies and forms; the database keeps only SHA-256 hashes, so a copy of the
+//! tables opens nothing.
 
 use sha2::{Digest, Sha256};
 
@@ -19,6 +20,18 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 
 pub fn hash(token: &str) -> String {
     to_hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// A 256-bit key derived from a token for one purpose, named by `label`. The
+/// label comes first and holds characters a token never has, so no key is
+/// ever the [`hash`] that the database keeps of the same token.
+pub fn derive_key(label: &str, token: &str) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(label.as_bytes())
+        .chain_update([0u8])
+        .chain_update(token.as_bytes())
+        .finalize()
+        .into()
 }
 
 /// The token in cookie `name`, if the request carries one that looks like a
@@ -69,6 +82,15 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"abcd"));
+    }
+
+    #[test]
+    fn a_derived_key_is_neither_the_stored_hash_nor_another_purposes_key() {
+        let token = random_token();
+        let key = derive_key("peiling draft key", &token);
+        assert_ne!(to_hex(&key), hash(&token));
+        assert_ne!(key, derive_key("another purpose", &token));
+        assert_eq!(key, derive_key("peiling draft key", &token));
     }
 
     #[test]

@@ -3,8 +3,11 @@
 use std::{
     path::{Path, PathBuf},
     process::Stdio,
+    sync::Arc,
     time::{Duration, Instant},
 };
+
+use reqwest::cookie::{CookieStore, Jar};
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use tokio::{
@@ -128,6 +131,20 @@ impl TestDatabase {
         }
     }
 
+    /// The bytes of the SQLite database file and its write-ahead log, as a
+    /// copy of them would hold; `None` on PostgreSQL.
+    pub fn sqlite_bytes(&self) -> Option<Vec<u8>> {
+        let file = PathBuf::from(self.url.strip_prefix("sqlite://")?);
+        let mut bytes = std::fs::read(&file).expect("read the SQLite file");
+        let mut log = file.into_os_string();
+        log.push("-wal");
+        // A log that was emptied and removed holds nothing.
+        if let Ok(more) = std::fs::read(log) {
+            bytes.extend(more);
+        }
+        Some(bytes)
+    }
+
     /// A writable connection, for arranging a situation (a closed wave, a full class).
     pub async fn connect_for_writing(&self) -> DatabaseConnection {
         Database::connect(&self.url)
@@ -238,6 +255,8 @@ pub struct TestApp {
     /// What the server printed on standard output before it was listening.
     pub startup_output: Vec<String>,
     pub http: reqwest::Client,
+    /// The cookies of `http`, as a browser keeps them.
+    cookies: Arc<Jar>,
     pub database: TestDatabase,
     server: Child,
 }
@@ -251,15 +270,17 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, env: &[(&str, &str)]) -> TestApp {
         let database = TestDatabase::create(backend).await;
         let (server, address, startup_output) = start_server(&database.url, env).await;
+        let cookies = Arc::new(Jar::default());
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .cookie_store(true)
+            .cookie_provider(cookies.clone())
             .build()
             .expect("HTTP client");
         let app = TestApp {
             address,
             startup_output,
             http,
+            cookies,
             database,
             server,
         };
@@ -332,6 +353,25 @@ impl TestApp {
         let db = self.database.connect_for_writing().await;
         db.execute_unprepared(sql).await.expect(sql);
         db.close().await.ok();
+    }
+
+    /// The student's draft as the server opens it: found and unsealed with the
+    /// token in this client's cookie. `None` without a live draft.
+    pub async fn draft(&self) -> Option<server::survey::draft::Draft> {
+        let url = self.url("/survey/").parse().expect("a URL");
+        let cookies = self.cookies.cookies(&url)?;
+        let token = cookies
+            .to_str()
+            .ok()?
+            .split(';')
+            .find_map(|pair| pair.trim().strip_prefix("peiling_draft="))?
+            .to_owned();
+        let db = self.database.connect().await;
+        let draft = server::survey::draft::find(&db, &token)
+            .await
+            .expect("read the draft");
+        db.close().await.ok();
+        draft
     }
 
     /// The first demo class code the server printed at start.

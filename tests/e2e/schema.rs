@@ -62,7 +62,18 @@ async fn a_response_row_holds_nothing_that_identifies_a_student(backend: Backend
     );
 }
 
+async fn a_draft_row_holds_its_content_only_sealed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // Class, school, language, answers and start time are in `sealed`, which
+    // only the student's cookie opens; the expiry is rounded to the quarter hour.
+    assert_eq!(
+        column_names(&app, "survey_draft").await,
+        ["expires_at", "sealed", "token_hash", "wave_id"]
+    );
+}
+
 crate::on_both_databases!(
     the_first_start_creates_the_core_model,
     a_response_row_holds_nothing_that_identifies_a_student,
+    a_draft_row_holds_its_content_only_sealed,
 );

@@ -38,12 +38,8 @@ async fn a_class_code_opens_a_draft_and_the_language_choice(backend: Backend) {
 
     let chosen = app.post_form("/survey/language", &[("lang", "ar")]).await;
     assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
-    let stored = count(
-        &app.database,
-        "SELECT COUNT(*) AS n FROM survey_draft WHERE language = 'ar'",
-    )
-    .await;
-    assert_eq!(stored, 1);
+    let draft = app.draft().await.expect("a live draft");
+    assert_eq!(draft.content.language, "ar");
     assert_eq!(chosen.headers()[header::LOCATION], "/survey/intro");
     let intro = app.get("/survey/intro").await;
     assert_eq!(intro.status(), StatusCode::OK);
@@ -172,12 +168,8 @@ async fn an_unknown_language_changes_nothing(backend: Backend) {
     app.post_form("/survey", &[("code", code.as_str())]).await;
     let response = app.post_form("/survey/language", &[("lang", "xx")]).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let dutch = count(
-        &app.database,
-        "SELECT COUNT(*) AS n FROM survey_draft WHERE language = 'nl'",
-    )
-    .await;
-    assert_eq!(dutch, 1);
+    let draft = app.draft().await.expect("a live draft");
+    assert_eq!(draft.content.language, "nl");
 }
 
 async fn guessing_class_codes_is_stopped(backend: Backend) {

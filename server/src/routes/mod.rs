@@ -74,6 +74,9 @@ pub async fn serve(database: DatabaseArgs, settings: ServeArgs) -> anyhow::Resul
     };
     let router = router(state.clone());
     tokio::spawn(sweep_expired_drafts(state.db.clone()));
+    tokio::spawn(crate::survey::at_rest::checkpoint_after_submissions(
+        state.db.clone(),
+    ));
 
     if state.settings.demo {
         let codes = crate::demo::open_codes(&state.db, 4)

@@ -29,10 +29,10 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use surveys::{AnswerCode, AnswerError, Answers, ItemKey, Questionnaire, Section};
 
-use super::draft;
+use super::draft::{self, Draft};
 use super::routes::{bad_form, expired, live_draft, refusal, site_language, unavailable};
 use super::submit::{self, Stored, Submission, SubmissionId, SubmitRefusal};
-use crate::entities::{municipality, school, survey_draft, survey_wave, village};
+use crate::entities::{municipality, school, survey_wave, village};
 use crate::routes::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -60,7 +60,7 @@ pub fn questionnaire_named(name: &str) -> Option<&'static Questionnaire> {
 
 /// Everything a page after the intro needs about the student's draft.
 struct Context {
-    draft: survey_draft::Model,
+    draft: Draft,
     lang: SurveyLang,
     questionnaire: &'static Questionnaire,
     answers: Answers,
@@ -88,17 +88,13 @@ impl Context {
 async fn context(state: &AppState, headers: &HeaderMap) -> Result<Context, Response> {
     let site = site_language(headers);
     let draft = live_draft(state, headers, site).await?;
-    let lang = SurveyLang::from_code(&draft.language).unwrap_or(site);
+    let lang = SurveyLang::from_code(&draft.content.language).unwrap_or(site);
     load_context(state, draft, lang)
         .await
         .map_err(|error| unavailable(lang, error))
 }
 
-async fn load_context(
-    state: &AppState,
-    draft: survey_draft::Model,
-    lang: SurveyLang,
-) -> Result<Context, DbErr> {
+async fn load_context(state: &AppState, draft: Draft, lang: SurveyLang) -> Result<Context, DbErr> {
     let wave = survey_wave::Entity::find_by_id(draft.wave_id)
         .one(&state.db)
         .await?
@@ -109,7 +105,7 @@ async fn load_context(
             wave.id, wave.questionnaire_version
         ))
     })?;
-    let school = school::Entity::find_by_id(draft.school_id)
+    let school = school::Entity::find_by_id(draft.content.school_id)
         .one(&state.db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the draft's school".into()))?;
@@ -121,12 +117,7 @@ async fn load_context(
         .into_iter()
         .map(|village| (village.id, village.name))
         .collect();
-    // A draft is only ever written by this module; unreadable answers mean a
-    // damaged row, and starting the pages empty is better than refusing them.
-    let answers = serde_json::from_str(&draft.answers).unwrap_or_else(|error| {
-        tracing::warn!(%error, "survey: unreadable draft answers, starting empty");
-        Answers::new()
-    });
+    let answers = draft.content.answers.clone();
     Ok(Context {
         draft,
         lang,
@@ -188,7 +179,12 @@ async fn scripted_form(State(state): State<AppState>, headers: HeaderMap) -> Res
         Err(response) => return response,
     };
     // Tells answers kept in the tab for this draft from another draft's.
-    let draft = context.draft.started_at.timestamp_micros().to_string();
+    let draft = context
+        .draft
+        .content
+        .started_at
+        .timestamp_micros()
+        .to_string();
     let view = scripted_view(
         context.questionnaire,
         context.lang,
@@ -501,7 +497,7 @@ async fn submit_answers(
     let Some(draft) = draft::from_request(&state.db, headers).await? else {
         return Err(SubmitFailure::NoDraft);
     };
-    let lang = SurveyLang::from_code(&draft.language).unwrap_or(SurveyLang::Nl);
+    let lang = SurveyLang::from_code(&draft.content.language).unwrap_or(SurveyLang::Nl);
     let context = load_context(state, draft, lang).await?;
     let questionnaire = context.questionnaire;
     let answers = sent.unwrap_or_else(|| context.answers.clone());
@@ -510,11 +506,11 @@ async fn submit_answers(
         .map_err(SubmitFailure::Invalid)?;
 
     // Measured here and never stored: only the flag it may raise is.
-    let seconds = (Utc::now() - context.draft.started_at)
+    let seconds = (Utc::now() - context.draft.content.started_at)
         .num_seconds()
         .clamp(0, i64::from(u32::MAX));
     let flags = questionnaire.screen(
-        &screened(questionnaire, &answers, context.draft.school_year),
+        &screened(questionnaire, &answers, context.draft.content.school_year),
         u32::try_from(seconds).unwrap_or(u32::MAX),
     );
     let answers_json = serde_json::to_string(&answers)

@@ -131,7 +131,7 @@ async fn start(
 async fn language_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let lang = site_language(&headers);
     let current = match live_draft(&state, &headers, lang).await {
-        Ok(draft) => SurveyLang::from_code(&draft.language).unwrap_or(lang),
+        Ok(draft) => SurveyLang::from_code(&draft.content.language).unwrap_or(lang),
         Err(refusal) => return refusal,
     };
     let html = document::render(
@@ -182,7 +182,7 @@ async fn choose_language(
 async fn intro(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let lang = site_language(&headers);
     let chosen = match live_draft(&state, &headers, lang).await {
-        Ok(draft) => SurveyLang::from_code(&draft.language).unwrap_or(lang),
+        Ok(draft) => SurveyLang::from_code(&draft.content.language).unwrap_or(lang),
         Err(refusal) => return refusal,
     };
     let html = document::render(chosen, chosen.text(SurveyText::IntroTitle), move || {
@@ -205,7 +205,7 @@ pub(super) async fn live_draft(
     state: &AppState,
     headers: &HeaderMap,
     lang: SurveyLang,
-) -> Result<crate::entities::survey_draft::Model, Response> {
+) -> Result<draft::Draft, Response> {
     match draft::from_request(&state.db, headers).await {
         Ok(Some(draft)) => Ok(draft),
         Ok(None) => Err(expired(lang)),

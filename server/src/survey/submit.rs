@@ -7,8 +7,10 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
 };
 
+use super::at_rest;
 use super::codes::submission_limit;
-use crate::entities::{class_code, response, submission_receipt, survey_draft, survey_wave};
+use super::draft::Draft;
+use crate::entities::{class_code, response, submission_receipt, survey_wave};
 use crate::secrets;
 
 /// The id a browser generates for one submission; retries carry the same id.
@@ -37,7 +39,7 @@ impl SubmissionId {
 /// What a finished questionnaire adds to the database.
 pub struct Submission<'a> {
     pub id: &'a SubmissionId,
-    pub draft: &'a survey_draft::Model,
+    pub draft: &'a Draft,
     /// Answers as JSON (item key → code), already validated.
     pub answers_json: String,
     pub validity_flags: i32,
@@ -103,7 +105,7 @@ pub async fn store(
     }
 
     // Count the submission for the class, unless the class is already full.
-    let Some(class) = class_code::Entity::find_by_id(draft.class_code_id)
+    let Some(class) = class_code::Entity::find_by_id(draft.content.class_code_id)
         .one(&txn)
         .await?
     else {
@@ -118,7 +120,7 @@ pub async fn store(
                     class_code::Column::UsedCount,
                     Expr::col(class_code::Column::UsedCount).add(1),
                 )
-                .and_where(class_code::Column::Id.eq(draft.class_code_id))
+                .and_where(class_code::Column::Id.eq(draft.content.class_code_id))
                 .and_where(
                     Expr::col(class_code::Column::UsedCount)
                         .lt(submission_limit(class.expected_size)),
@@ -133,18 +135,19 @@ pub async fn store(
     response::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         wave_id: Set(draft.wave_id),
-        school_id: Set(draft.school_id),
-        school_year: Set(draft.school_year),
+        school_id: Set(draft.content.school_id),
+        school_year: Set(draft.content.school_year),
         answers: Set(submission.answers_json),
         validity_flags: Set(submission.validity_flags),
     }
     .insert(&txn)
     .await?;
 
-    survey_draft::Entity::delete_by_id(draft.token_hash.clone())
-        .exec(&txn)
-        .await?;
+    super::draft::delete(&txn, draft).await?;
     txn.commit().await?;
+    // The log now holds this transaction: the response beside its class's
+    // counter and the deleted draft. Have it emptied soon.
+    at_rest::submission_stored();
     Ok(Ok(Stored::New))
 }
 
