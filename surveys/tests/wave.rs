@@ -661,6 +661,24 @@ fn a_place_without_a_valid_respondent_shows_no_response_rate() {
 }
 
 #[test]
+fn exclusions_are_shown_as_the_wave_releases_them() {
+    let mut responses = [village(11, 40, 10), village(12, 60, 20)].concat();
+    for response in responses.iter_mut().take(3) {
+        response.validity = [ValidityFlag::FictitiousDrug].into_iter().collect();
+    }
+    let results = wave(&responses);
+    assert_eq!(results.exclusions().excluded, 3);
+    let shown = results.shown_exclusions();
+    assert_eq!(shown.counted, Release::Released(97));
+    assert_eq!(shown.excluded, TOO_FEW, "3 is fewer than k");
+    assert_eq!(
+        shown.submitted, PROTECTS,
+        "100 submitted minus 97 counted would give the 3 away"
+    );
+    assert!(shown.by_reason.values().all(|count| *count == TOO_FEW));
+}
+
+#[test]
 fn the_checker_finds_a_child_left_alone_and_not_two() {
     let sums = [Partition {
         parent: "M",
