@@ -330,7 +330,7 @@ pub fn side_by_side(bars: &BarChart) -> String {
                     let (high, _) = grid.backend_coord(&(e.high, centre));
                     draw_whisker(root, low, high, y, WHISKER)?;
                     let (end, _) = grid.backend_coord(&(e.percent, centre));
-                    let value = language.percent(e.percent, 1);
+                    let value = language.percent(e.percent, crate::PERCENT_DECIMALS);
                     let style = weighted_style(LABEL_PX, &TEXT, weight)
                         .pos(Pos::new(HPos::Left, VPos::Center));
                     root.draw(&Text::new(value, (end.max(high) + 8, y), style))?;
@@ -355,7 +355,10 @@ pub fn side_by_side(bars: &BarChart) -> String {
                 4,
                 REFERENCE.stroke_width(2),
             ))?;
-            let words = format!("{label}: {}", language.percent(*value, 1));
+            let words = format!(
+                "{label}: {}",
+                language.percent(*value, crate::PERCENT_DECIMALS)
+            );
             let (right, _) = grid.backend_coord(&(scale_top, 0.0));
             let half = (text_width(&words, SMALL_PX) / 2.0).ceil() as i32;
             let centre = x.clamp(

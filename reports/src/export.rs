@@ -14,7 +14,7 @@ use surveys::{
     AnswerCode, Direction, Domain, Indicator, Item, ItemKind, Questionnaire, SuppressionThreshold,
 };
 
-use crate::{Cell, Language, Table};
+use crate::{Cell, Language, PERCENT_DECIMALS, Table, shown_percent};
 
 /// Written first so spreadsheet programs read the file as UTF-8 and show
 /// "Súdwest-Fryslân" with its accents.
@@ -122,7 +122,7 @@ fn csv_field(cell: &Cell) -> Cow<'_, str> {
 /// number at all is written as an empty field rather than "NaN".
 fn percent_for_machines(value: f64) -> String {
     if value.is_finite() {
-        format!("{value:.1}")
+        format!("{value:.precision$}", precision = PERCENT_DECIMALS)
     } else {
         String::new()
     }
@@ -215,9 +215,16 @@ fn write_sheet(sheet: &mut Worksheet, table: &Table, formats: &Formats) -> Resul
                         sheet.write_string(at_row, at_column, text)?;
                     }
                 }
+                // The number the page shows, not the share behind it: a
+                // display format alone would leave every digit in the file.
                 Cell::Percent(value) if value.is_finite() => {
                     widths[index] = widths[index].max(percent_for_machines(*value).len());
-                    sheet.write_number_with_format(at_row, at_column, *value, formats.percent)?;
+                    sheet.write_number_with_format(
+                        at_row,
+                        at_column,
+                        shown_percent(*value),
+                        formats.percent,
+                    )?;
                 }
                 // Not a number at all: left empty, as in the CSV.
                 Cell::Percent(_) => {}
@@ -713,7 +720,9 @@ mod tests {
                         Cell::Text(t) | Cell::Suppressed(t) => {
                             assert_eq!(found, Some(&Data::String(t.clone())))
                         }
-                        Cell::Percent(v) => assert_eq!(found, Some(&Data::Float(*v))),
+                        Cell::Percent(v) => {
+                            assert_eq!(found, Some(&Data::Float(shown_percent(*v))))
+                        }
                         Cell::Count(c) => assert_eq!(found, Some(&Data::Float(*c as f64))),
                         Cell::Empty => {
                             assert!(matches!(found, None | Some(Data::Empty)), "{found:?}")
@@ -722,6 +731,48 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn xlsx_percentages_and_interval_ends_hold_what_the_page_shows_and_no_more() {
+        // 19 of 61: the share, as a float, names its numerator and denominator.
+        let share = surveys::Share::new(19, 61).expect("a share");
+        let estimate = crate::Estimate::of(share).expect("someone answered");
+        assert_eq!(estimate.percent, 31.147540983606557);
+        let row = vec![
+            text("Westdorp"),
+            Cell::Percent(estimate.percent),
+            Cell::Percent(estimate.low),
+            Cell::Percent(estimate.high),
+            Cell::Count(estimate.n),
+        ];
+        let tables = [table(
+            "Drunk",
+            &["Place", "%", "Low", "High", "n"],
+            vec![row],
+        )];
+        let sheets = read_back(xlsx(&tables).expect("a workbook"));
+        let range = &sheets[0].1;
+        for (column, value) in [(1, estimate.percent), (2, estimate.low), (3, estimate.high)] {
+            let page = Language::Nl.percent(value, PERCENT_DECIMALS);
+            let Some(Data::Float(stored)) = range.get_value((1, column)) else {
+                panic!("a number in column {column}");
+            };
+            assert_eq!(
+                Language::Nl.percent(*stored, PERCENT_DECIMALS),
+                page,
+                "column {column}"
+            );
+            assert_eq!(
+                format!("{stored} %").replace('.', ","),
+                page,
+                "column {column} holds exactly the page's number"
+            );
+        }
+        assert_eq!(range.get_value((1, 1)), Some(&Data::Float(31.1)));
+        // And the CSV writes the same digits.
+        let csv = csv(&tables[0]);
+        assert_eq!(csv_lines(&csv)[1], "Westdorp,31.1,20.9,43.6,61");
     }
 
     #[test]

@@ -72,6 +72,21 @@ pub enum Cell {
     Empty,
 }
 
+/// Digits after the decimal separator of every percentage: on the page, in
+/// the charts and in every download.
+pub const PERCENT_DECIMALS: usize = 1;
+
+/// A percentage rounded exactly as the page writes it, as a number. Downloads
+/// write this rather than the share itself: 31.147540983606557 in a cell tells
+/// a reader it is 19 of 61, where the page says 31.1 % to someone who may not
+/// see n. Rounding through the decimal text is the page's own rounding, so
+/// the two can never differ in the last digit.
+pub fn shown_percent(value: f64) -> f64 {
+    format!("{value:.precision$}", precision = PERCENT_DECIMALS)
+        .parse()
+        .unwrap_or(value)
+}
+
 /// The languages reports are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
@@ -107,6 +122,32 @@ mod tests {
         assert_eq!(Language::Nl.percent(24.46, 1), "24,5 %");
         assert_eq!(Language::En.percent(24.46, 1), "24.5%");
         assert_eq!(Language::Nl.percent(19.5, 0), "20 %");
+    }
+
+    #[test]
+    fn a_shown_percent_is_the_number_the_page_writes() {
+        let nineteen_of_sixty_one = 19.0 * 100.0 / 61.0;
+        assert_eq!(shown_percent(nineteen_of_sixty_one), 31.1);
+        for value in [0.0, 0.05, 0.15, 7.25, 24.46, 66.65, 99.96, 100.0] {
+            let shown = shown_percent(value);
+            // The page writes the same for both…
+            for language in [Language::Nl, Language::En] {
+                assert_eq!(
+                    language.percent(shown, PERCENT_DECIMALS),
+                    language.percent(value, PERCENT_DECIMALS),
+                    "{value}"
+                );
+            }
+            // …and the number holds nothing beyond it.
+            let digits = shown.to_string();
+            assert!(
+                digits
+                    .split_once('.')
+                    .is_none_or(|(_, decimals)| decimals.len() <= PERCENT_DECIMALS),
+                "{value} is written as {digits}"
+            );
+        }
+        assert!(shown_percent(f64::NAN).is_nan());
     }
 
     #[test]

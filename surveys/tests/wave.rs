@@ -589,6 +589,107 @@ fn response_rates_add_up_per_class_and_per_school() {
     assert_eq!(ResponseRate::default().percent(), None);
 }
 
+/// `n` students of `school`, all of village 11, one in three a drinker.
+fn at_school(school: i64, n: usize) -> Vec<SurveyResponse> {
+    (0..n)
+        .map(|i| {
+            Student {
+                school: SchoolId(school),
+                drank: i % 3 == 0,
+                ..Student::in_village(11)
+            }
+            .response()
+        })
+        .collect()
+}
+
+#[test]
+fn a_school_whose_respondents_are_hidden_shows_no_response_rate_and_no_class_tally() {
+    // 40 of 59 registered took part at the small school: "67.8 %" would
+    // give its respondents away to anyone who knows the class sizes.
+    let results = wave(&[at_school(1, 7), at_school(2, 40), at_school(3, 50)].concat());
+    let rate = ResponseRate {
+        submitted: 40,
+        expected: 59,
+    };
+    let small = Place::School(SchoolId(1));
+    assert_eq!(respondents(&results, Group::all(small)), TOO_FEW);
+    assert_eq!(rate.shown_for(&results, small), TOO_FEW.map(|_| rate));
+    let tally = |school| ClassTally {
+        code: "2A",
+        school: SchoolId(school),
+        expected: 27,
+        submitted: 19,
+    };
+    assert_eq!(tally(1).shown_in(&results), TOO_FEW);
+
+    // Every rate and tally follows its place's respondents, so the one
+    // hidden to protect the small school (the region is the sum of its
+    // schools) is hidden too, and the rest are shown as they are.
+    let mut hidden = 0;
+    for place in [
+        small,
+        Place::School(SchoolId(2)),
+        Place::School(SchoolId(3)),
+        Place::Municipality(M),
+        Place::Region,
+    ] {
+        let decided = respondents(&results, Group::all(place));
+        assert_eq!(
+            rate.shown_for(&results, place),
+            decided.map(|_| rate),
+            "{place:?}"
+        );
+        hidden += usize::from(decided.is_suppressed());
+        if let Place::School(school) = place {
+            assert_eq!(
+                tally(school.0).shown_in(&results),
+                decided.map(|_| 19),
+                "{place:?}"
+            );
+        }
+    }
+    assert!(hidden >= 2, "the small school and one protecting it");
+    assert_eq!(
+        rate.shown_for(&results, Place::Region),
+        Release::Released(rate)
+    );
+}
+
+#[test]
+fn a_place_without_a_valid_respondent_shows_no_response_rate() {
+    let mut flagged = at_school(2, 4);
+    for response in &mut flagged {
+        response.validity = [ValidityFlag::TooFast].into_iter().collect();
+    }
+    let results = wave(&[at_school(1, 60), flagged].concat());
+    let rate = ResponseRate {
+        submitted: 4,
+        expected: 25,
+    };
+    let place = Place::School(SchoolId(2));
+    assert_eq!(results.respondents(&Group::all(place)), None);
+    assert_eq!(rate.shown_for(&results, place), TOO_FEW.map(|_| rate));
+}
+
+#[test]
+fn exclusions_are_shown_as_the_wave_releases_them() {
+    let mut responses = [village(11, 40, 10), village(12, 60, 20)].concat();
+    for response in responses.iter_mut().take(3) {
+        response.validity = [ValidityFlag::FictitiousDrug].into_iter().collect();
+    }
+    let results = wave(&responses);
+    assert_eq!(results.exclusions().excluded, 3);
+    let shown = results.shown_exclusions();
+    assert_eq!(shown.counted, Release::Released(97));
+    assert_eq!(shown.excluded, TOO_FEW, "3 is fewer than k");
+    assert_eq!(
+        shown.submitted, PROTECTS,
+        "100 submitted minus 97 counted would give the 3 away"
+    );
+    assert!(shown.by_reason.values().all(|count| *count == TOO_FEW));
+}
+
 #[test]
 fn the_checker_finds_a_child_left_alone_and_not_two() {
     let sums = [Partition {

@@ -3,9 +3,16 @@
 //! many of their class have submitted; the region coordinator watches the
 //! response of every school and class while a wave runs. Counts only — no
 //! answer is ever shown here.
+//!
+//! While a wave runs these counts are operational and exact. Once it is
+//! closed they count the groups its figures describe, so the school
+//! coordinator's list shows a closed wave's tallies only as its released
+//! results allow (see [`surveys::wave::ClassTally::shown_in`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use app::i18n::Lang;
 use axum::{
     Form, Router,
     extract::{Path, State, rejection::FormRejection},
@@ -16,12 +23,15 @@ use axum::{
 use leptos::prelude::*;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::Deserialize;
-use surveys::ClassCode;
+use surveys::{ClassCode, Release, WaveResults};
 
 use super::{CsrfField, Options, Problem, Problems, Staff, not_found, parse_id, say, unavailable};
 use crate::auth::authz::{Action, Target, lookup};
 use crate::auth::role::Role;
+use crate::dashboard::build::Words;
+use crate::dashboard::waves::shown_waves;
 use crate::entities::{app_user, class_code, school, survey_wave};
+use crate::results::ResultsError;
 use crate::routes::AppState;
 use crate::survey::codes::{self, NewClass, submission_limit};
 
@@ -73,6 +83,8 @@ struct SchoolClasses {
     waves: Vec<survey_wave::Model>,
     codes: Vec<class_code::Model>,
     teachers: Vec<app_user::Model>,
+    /// The released results of closed waves, by wave id.
+    released: HashMap<i32, Arc<WaveResults>>,
 }
 
 async fn school_classes(state: &AppState, school: school::Model) -> Result<SchoolClasses, DbErr> {
@@ -94,12 +106,46 @@ async fn school_classes(state: &AppState, school: school::Model) -> Result<Schoo
         .order_by_asc(app_user::Column::DisplayName)
         .all(&state.db)
         .await?;
+    let released = shown_waves(&state.db, &state.results)
+        .await
+        .map_err(|error| match error {
+            ResultsError::Database(error) => error,
+            other => DbErr::Custom(other.to_string()),
+        })?
+        .into_iter()
+        .map(|wave| (wave.id, wave.results))
+        .collect();
     Ok(SchoolClasses {
         school,
         waves,
         codes,
         teachers,
+        released,
     })
+}
+
+/// A class's submissions on the school coordinator's list: exact while its
+/// wave is open or planned; for a closed wave as its released results allow,
+/// and not at all before they are released.
+fn submitted_view(
+    lang: Lang,
+    code: &class_code::Model,
+    wave_is_closed: bool,
+    released: &HashMap<i32, Arc<WaveResults>>,
+) -> AnyView {
+    let count = |n: String| view! { <span>{n}</span> }.into_any();
+    if !wave_is_closed {
+        return count(code.used_count.to_string());
+    }
+    let withheld = match released.get(&code.wave_id) {
+        Some(results) => match code.tally().shown_in(results) {
+            Release::Released(n) => return count(n.to_string()),
+            Release::Suppressed(reason) => Words(crate::dashboard::language(lang))
+                .suppressed(reason, results.threshold().get()),
+        },
+        None => say(lang, "niet getoond", "not shown").to_owned(),
+    };
+    view! { <span class="suppressed">{withheld}</span> }.into_any()
 }
 
 fn classes_form(
@@ -116,6 +162,7 @@ fn classes_form(
         waves,
         codes,
         teachers,
+        released,
     } = data;
     let title = format!(
         "{} — {}",
@@ -147,6 +194,8 @@ fn classes_form(
                     </tr></thead>
                     <tbody>
                         {codes.into_iter().map(|c| {
+                            let closed = !wave_names.contains_key(&c.wave_id);
+                            let submitted = submitted_view(lang, &c, closed, &released);
                             let wave = wave_names.get(&c.wave_id).cloned().unwrap_or_else(|| say(lang, "gesloten peiling", "closed wave").to_owned());
                             view! {
                                 <tr>
@@ -154,7 +203,7 @@ fn classes_form(
                                     <td>{c.school_year}</td>
                                     <td>{wave}</td>
                                     <td class="code">{grouped(&c.code)}</td>
-                                    <td>{c.used_count}" / "{c.expected_size}</td>
+                                    <td>{submitted}" / "{c.expected_size}</td>
                                     <td><a href=format!("/staff/classes/{}/sheet", c.id)>{say(lang, "Afdrukken", "Print")}</a></td>
                                 </tr>
                             }

@@ -5,11 +5,14 @@
 //! [`Dashboard`] built here, so their numbers cannot differ. Nothing here
 //! decides whether a figure may be shown: a figure is released or suppressed as
 //! the wave's results say, and a suppressed one is written as such everywhere.
+//! Counts are figures too: respondents, response rates and exclusions are
+//! written as `surveys` releases them ([`ResponseRate::shown_for`],
+//! [`surveys::WaveResults::shown_exclusions`]).
 
 use reports::charts::{self, Bar, BarChart, Chart, ProfileChart, ProfileRow, Series, TrendChart};
 use reports::messages::{self, Subject};
 use reports::{Cell, Estimate, Figure, Language, Table};
-use surveys::wave::{change, may_trend};
+use surveys::wave::{ResponseRate, change, may_trend};
 use surveys::{
     Breakdown, Change, Comparison, Direction, Domain, Gender, Group, Indicator, Place,
     Questionnaire, Release, SuppressionReason, ValidityFlag,
@@ -49,7 +52,7 @@ pub struct Request<'a> {
     pub neighbours_reference: Option<Community>,
     /// Submitted and expected students of the community's schools per wave, by
     /// wave id, where classes were registered with sizes.
-    pub response: &'a dyn Fn(i32) -> Option<(u64, u64)>,
+    pub response: &'a dyn Fn(i32) -> Option<ResponseRate>,
     pub synthetic: bool,
     pub selection: Selection,
 }
@@ -467,7 +470,7 @@ pub fn build(waves: &[ShownWave], request: &Request) -> Option<Dashboard> {
         trend,
         neighbours,
         profile,
-        response: response_table(waves, request, &words, k, &group),
+        response: response_table(waves, request, &words, &group),
         exclusions: exclusions_table(current, &words),
     })
 }
@@ -728,37 +731,49 @@ fn profile_chart(
     })
 }
 
+/// A count as a table shows it: its number, or the words for why it is not
+/// shown under the wave's `k`.
+fn count_cell(words: &Words, k: u32, release: Release<u64>) -> Cell {
+    match release {
+        Release::Released(n) => Cell::Count(n),
+        Release::Suppressed(reason) => Cell::Suppressed(words.suppressed(reason, k)),
+    }
+}
+
 /// Per wave up to the selected one: responses, exclusions by the validity
 /// screen, the respondents of this group, and the response rate where classes
-/// were registered with their sizes.
+/// were registered with their sizes — each count as that wave's release allows,
+/// worded with that wave's `k`.
 fn response_table(
     waves: &[ShownWave],
     request: &Request,
     words: &Words,
-    k: u32,
     group: &Group,
 ) -> NamedTable {
     let rows = waves[..=request.selection.wave]
         .iter()
         .map(|wave| {
-            let exclusions = wave.results.exclusions();
-            let respondents = match wave.results.respondents(group) {
-                Some(Release::Released(n)) => Cell::Count(n),
+            let k = wave.results.threshold().get();
+            let exclusions = wave.results.shown_exclusions();
+            // A group without a valid respondent is smaller than k, not a
+            // number to print: its 0 would tell who is not in it.
+            let respondents = wave
+                .results
+                .respondents(group)
+                .unwrap_or(Release::Suppressed(SuppressionReason::TooFewRespondents));
+            let rate = match (request.response)(wave.id)
+                .map(|rate| rate.shown_for(&wave.results, request.community.place))
+            {
+                Some(Release::Released(rate)) => rate.percent().map_or(Cell::Empty, Cell::Percent),
                 Some(Release::Suppressed(reason)) => Cell::Suppressed(words.suppressed(reason, k)),
-                None => Cell::Count(0),
-            };
-            let rate = match (request.response)(wave.id) {
-                Some((submitted, expected)) if expected > 0 => {
-                    Cell::Percent(submitted as f64 * 100.0 / expected as f64)
-                }
-                _ => Cell::Empty,
+                None => Cell::Empty,
             };
             vec![
                 Cell::Text(wave.name.clone()),
-                Cell::Count(exclusions.submitted),
-                Cell::Count(exclusions.excluded),
-                Cell::Count(exclusions.valid()),
-                respondents,
+                count_cell(words, k, exclusions.submitted),
+                count_cell(words, k, exclusions.excluded),
+                count_cell(words, k, exclusions.counted),
+                count_cell(words, k, respondents),
                 rate,
             ]
         })
@@ -787,13 +802,21 @@ fn response_table(
     }
 }
 
-/// Why responses of the selected wave were left out, per reason.
+/// Why responses of the selected wave were left out, per reason, each count
+/// as the wave's release allows.
 fn exclusions_table(current: &ShownWave, words: &Words) -> NamedTable {
-    let exclusions = current.results.exclusions();
-    let rows = exclusions
+    let k = current.results.threshold().get();
+    let rows = current
+        .results
+        .shown_exclusions()
         .by_reason
-        .iter()
-        .map(|(flag, count)| vec![Cell::Text(words.validity(*flag)), Cell::Count(*count)])
+        .into_iter()
+        .map(|(flag, count)| {
+            vec![
+                Cell::Text(words.validity(flag)),
+                count_cell(words, k, count),
+            ]
+        })
         .collect();
     NamedTable {
         name: "exclusions".to_owned(),

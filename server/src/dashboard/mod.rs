@@ -25,6 +25,7 @@ use axum::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde::Deserialize;
+use surveys::wave::{ClassTally, ResponseRate, response_rates};
 use surveys::{Breakdown, Gender, MunicipalityId, Place, Residence, SchoolId, VillageId};
 
 use crate::admin::{Staff, message_page, not_found, say, unavailable};
@@ -406,7 +407,7 @@ async fn response_counts(
     places: &Places,
     target: &Target,
     waves: &[ShownWave],
-) -> Result<HashMap<i32, (u64, u64)>, DbErr> {
+) -> Result<HashMap<i32, ResponseRate>, DbErr> {
     let schools: Vec<i32> = match *target {
         Target::Region => places.schools.iter().map(|s| s.id).collect(),
         Target::Municipality { id } => places
@@ -423,13 +424,14 @@ async fn response_counts(
         .filter(class_code::Column::SchoolId.is_in(schools))
         .all(db)
         .await?;
-    let mut counts: HashMap<i32, (u64, u64)> = HashMap::new();
+    let mut tallies: HashMap<i32, Vec<ClassTally<i32>>> = HashMap::new();
     for code in codes {
-        let entry = counts.entry(code.wave_id).or_default();
-        entry.0 += u64::try_from(code.used_count).unwrap_or(0);
-        entry.1 += u64::try_from(code.expected_size).unwrap_or(0);
+        tallies.entry(code.wave_id).or_default().push(code.tally());
     }
-    Ok(counts)
+    Ok(tallies
+        .into_iter()
+        .map(|(wave, tallies)| (wave, response_rates(&tallies).total))
+        .collect())
 }
 
 pub fn language(lang: Lang) -> reports::Language {

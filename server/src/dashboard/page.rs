@@ -23,7 +23,9 @@ fn DataTable(
     let lang = language;
     let cell = move |cell: Cell| match cell {
         Cell::Text(text) => view! { <span>{text}</span> }.into_any(),
-        Cell::Percent(value) => view! { <span>{lang.percent(value, 1)}</span> }.into_any(),
+        Cell::Percent(value) => {
+            view! { <span>{lang.percent(value, reports::PERCENT_DECIMALS)}</span> }.into_any()
+        }
         Cell::Count(n) => view! { <span>{n.to_string()}</span> }.into_any(),
         Cell::Suppressed(text) => view! { <span class="suppressed">{text}</span> }.into_any(),
         Cell::Empty => view! { <span aria-label="—">"—"</span> }.into_any(),

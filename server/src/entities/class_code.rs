@@ -22,3 +22,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The class's count as the domain core adds up and protects it, by class
+    /// id. The server never stores a negative count; should a hand-edited row
+    /// hold one, it counts as nothing rather than as a huge number.
+    pub fn tally(&self) -> surveys::wave::ClassTally<i32> {
+        surveys::wave::ClassTally {
+            code: self.id,
+            school: surveys::SchoolId(i64::from(self.school_id)),
+            expected: u64::try_from(self.expected_size).unwrap_or(0),
+            submitted: u64::try_from(self.used_count).unwrap_or(0),
+        }
+    }
+}

@@ -25,6 +25,7 @@
 //! place in the sums (which still add up). That nobody in a school is in year 1
 //! describes nobody.
 
+mod exclusions;
 mod group;
 mod response_rate;
 mod trend;
@@ -42,6 +43,7 @@ use crate::questionnaire::{AnswerCode, Answers, ItemKey, ItemKind, Questionnaire
 use crate::statistics::{Comparison, Interval, Share};
 use crate::validity::{ValidityFlag, ValidityFlags};
 
+pub use exclusions::ShownExclusions;
 pub use group::{
     Breakdown, Gender, Group, GroupNameError, MunicipalityId, Place, Residence, SchoolId, VillageId,
 };
