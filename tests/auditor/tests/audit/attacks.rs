@@ -374,6 +374,44 @@ fn two_hidden_villages_with_a_mixed_remainder_stay_hidden() {
     );
 }
 
+/// Shows a group's respondents, with its breakdowns (hand-made students are
+/// all boys in year 2), and nothing else of it.
+fn show_size(auditor: &mut Auditor, name: &str, respondents: u64) {
+    for suffix in ["", "/year:2", "/gender:boy"] {
+        auditor
+            .observe(
+                0,
+                &group(&format!("{name}{suffix}")),
+                Observation::Respondents(respondents),
+            )
+            .expect("the figure matches the responses");
+    }
+}
+
+#[test]
+fn a_denominator_that_only_counts_skips_is_not_reported() {
+    // All 30 answered whether they ever drank, and the municipality shows it:
+    // each village's hidden denominator is then its shown size. That nobody
+    // skipped the question is no answer of anyone; the drinkers stay hidden.
+    let states = one_state(vec![
+        hand_made(Student::living_in(101), 20, 8),
+        hand_made(Student::living_in(102), 10, 3),
+    ]);
+    let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
+    for place in ["region", "municipality:1", "school:1"] {
+        show_with_breakdowns(&mut auditor, 0, place, 30, 11);
+    }
+    show_size(&mut auditor, "municipality:1/village:101", 20);
+    show_size(&mut auditor, "municipality:1/village:102", 10);
+
+    let audit = auditor.audit();
+    assert!(
+        audit.determined().is_empty(),
+        "nothing but skips follows:{}",
+        listed(audit.determined())
+    );
+}
+
 #[test]
 fn villages_listed_as_withheld_have_somebody_each() {
     // Two hidden villages hold the 2 students the released village leaves;
