@@ -571,16 +571,26 @@ where
             })
             .collect(),
     };
-    loop {
-        share_patterns_of_one_item(&sums, &counts, &indicators, &classes, &mut patterns);
-        let mut hid_more = false;
-        for class in &classes {
+    // Indicators of one class see each other's denominators, and nothing of
+    // other classes: each class is settled on its own.
+    for class in &classes {
+        loop {
+            let before: Vec<usize> = class.iter().map(|&i| hidden_count(&patterns[i])).collect();
+            share_patterns_of_one_item(&sums, &counts, &indicators, class, &mut patterns);
+            // The union can leave a share's hidden children too few to show
+            // together; rule 4 sees to that.
+            for (&i, before) in class.iter().zip(before) {
+                if hidden_count(&patterns[i]) > before {
+                    protect_shares(&sums, &seen.shares[i], &mut patterns[i], k);
+                }
+            }
+            let mut hid_more = false;
             for &i in class {
                 hid_more |= unpin_shares(&seen, class, i, &mut patterns, k);
             }
-        }
-        if !hid_more {
-            break;
+            if !hid_more || class.len() == 1 {
+                break;
+            }
         }
     }
 
@@ -675,6 +685,10 @@ fn protect_shares(
     );
 }
 
+fn hidden_count(pattern: &[Option<SuppressionReason>]) -> usize {
+    pattern.iter().filter(|h| h.is_some()).count()
+}
+
 /// The sums an indicator's shares add up along. Partitions were checked: every
 /// member of a sum that mentions the indicator has it, so the sum of the hidden
 /// children is a share again.
@@ -713,30 +727,31 @@ fn share_patterns_of_one_item<I>(
     sums: &[Sum],
     counts: &[&GroupCounts<I>],
     indicators: &[&I],
-    classes: &[Vec<usize>],
+    class: &[usize],
     patterns: &mut [Vec<Option<SuppressionReason>>],
 ) where
     I: Ord,
 {
-    for class in classes.iter().filter(|c| c.len() > 1) {
-        let groups = patterns[class[0]].len();
-        let hidden_by_all: Vec<bool> = (0..groups)
-            .map(|g| class.iter().all(|&i| patterns[i][g].is_some()))
-            .collect();
-        let first = indicators[class[0]];
-        let relevant: Vec<Sum> = sums
-            .iter()
-            .filter(|s| counts[s.parent].indicators.contains_key(first))
-            .cloned()
-            .collect();
-        if derivation::derivable(&relevant, &hidden_by_all).is_empty() {
-            continue;
-        }
-        for g in 0..groups {
-            if class.iter().any(|&i| patterns[i][g].is_some()) {
-                for &i in class {
-                    patterns[i][g].get_or_insert(SuppressionReason::ProtectsAnotherFigure);
-                }
+    if class.len() < 2 {
+        return;
+    }
+    let groups = patterns[class[0]].len();
+    let hidden_by_all: Vec<bool> = (0..groups)
+        .map(|g| class.iter().all(|&i| patterns[i][g].is_some()))
+        .collect();
+    let first = indicators[class[0]];
+    let relevant: Vec<Sum> = sums
+        .iter()
+        .filter(|s| counts[s.parent].indicators.contains_key(first))
+        .cloned()
+        .collect();
+    if derivation::derivable(&relevant, &hidden_by_all).is_empty() {
+        return;
+    }
+    for g in 0..groups {
+        if class.iter().any(|&i| patterns[i][g].is_some()) {
+            for &i in class {
+                patterns[i][g].get_or_insert(SuppressionReason::ProtectsAnotherFigure);
             }
         }
     }
