@@ -16,7 +16,9 @@
 //! - released figures are the true ones.
 //!
 //! It does not look at bounds (a hidden village has at most as many respondents as
-//! the municipality minus the released villages).
+//! the municipality minus the released villages): named situations pin the cases
+//! where bounds close on one value, and `tests/auditor` attacks whole waves with
+//! them.
 
 mod common;
 
