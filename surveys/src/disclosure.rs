@@ -47,12 +47,27 @@
 //!    a combination of sums even though no single partition shows it. Such a
 //!    figure gets the smallest released sibling in one of its partitions
 //!    suppressed, and the rules run again.
+//! 5. **No pinning by bounds.** Counts are never negative: each side of a share
+//!    (those counted, those not) is at least 0, the two add up to those who
+//!    answered, who are at most the group's respondents, and a group listed
+//!    with its figures withheld has at least one. Carried along the partitions,
+//!    these facts give every hidden count an interval, and chains of partitions
+//!    reach further than any one of them: a region with one cannabis user, who
+//!    lives in a released village, leaves 0 for its other village and for the
+//!    other municipality, though each is hidden beside another hidden group in
+//!    its own partition. A hidden count whose interval closes on one value is
+//!    as good as shown, so the released figure it rests on (the smallest child
+//!    of a partition along the chain, else a parent) is suppressed too, rule 4
+//!    runs again, and so on until no hidden count is pinned: no respondent
+//!    count, no side of a share, and no number who answered that is below `k`
+//!    or belongs to a group whose size is hidden.
 //!
-//! Rules 2–4 run per indicator, starting from the groups suppressed by rule 1
-//! and 4 on respondent counts. Indicators that share their denominators (the same
-//! item) get the union of their patterns whenever an outsider could combine the
-//! denominators released by one with those released by another to work out one
-//! that all of them hide.
+//! Rules 2–5 run per indicator, starting from the groups suppressed by rules 1,
+//! 4 and 5 on respondent counts. Indicators that share their denominators (the
+//! same item) get the union of their patterns whenever an outsider could
+//! combine the denominators released by one with those released by another to
+//! work out one that all of them hide; and a denominator one of them shows is
+//! taken as known to all of them when bounding the others.
 //!
 //! A wave can be released more than once (a reopen for late students, another
 //! `k`); [`suppress_after`] decides a later release so that it and the earlier
@@ -60,11 +75,20 @@
 //!
 //! What this guarantees: no suppressed count (respondents, numerator or
 //! denominator) can be computed exactly by adding and subtracting released counts
-//! along the partitions given to one call of [`suppress`]. It does not stop bounds
-//! (a hidden village is at most the municipality minus the released villages) and
-//! it knows only the partitions it is given: every figure of a wave that is shown
-//! anywhere must come from one call with all of them.
+//! along the partitions given to one call of [`suppress`], and no suppressed
+//! respondent count or side of a share is pinned to one value by bounds along
+//! them. A suppressed denominator of at least `k` in a group whose size is shown
+//! may still be pinned, typically when everybody answered the item: it is then
+//! that size minus those who skipped, and how many skipped is shown beside every
+//! released share. (Where the item is asked only of some — those who ever drank
+//! — its denominator also counts them; this module knows nothing of routing, so
+//! such an indicator's denominators are protected only as far as its own shares
+//! are.) Bounds that stay open are not stopped (a hidden village has at most as
+//! many drinkers as the municipality minus the released villages), and only the
+//! partitions given are known: every figure of a wave that is shown anywhere must
+//! come from one call with all of them.
 
+mod bounds;
 mod derivation;
 
 use std::collections::BTreeMap;
@@ -73,7 +97,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::statistics::Share;
-use derivation::{Sum, protect};
+use bounds::{Count, Pin, Sight};
+use derivation::{Sum, protect, widen_around};
 
 /// The smallest group size for which any figure is released.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -506,9 +531,10 @@ where
             }
         })
         .collect();
-    protect(&sums, &respondents, &mut group_hidden, |together| {
-        k.allows(together.iter().map(|&g| respondents[g]).sum())
-    });
+    let respondents_together =
+        |together: &[usize]| k.allows(together.iter().map(|&g| respondents[g]).sum());
+    protect(&sums, &respondents, &mut group_hidden, respondents_together);
+    unpin_respondents(&sums, &respondents, &mut group_hidden, respondents_together);
 
     let indicators: Vec<&I> = {
         let mut all: Vec<&I> = counts.iter().flat_map(|c| c.indicators.keys()).collect();
@@ -530,7 +556,43 @@ where
             indicator_pattern(&sums, &shares, &group_hidden, &held_back, k)
         })
         .collect();
-    share_patterns_of_one_item(&sums, &counts, &indicators, &mut patterns);
+    let classes = denominator_classes(&counts, &indicators);
+    let seen = Seen {
+        sums: &sums,
+        respondents: &respondents,
+        respondents_shown: group_hidden.iter().map(Option::is_none).collect(),
+        shares: indicators
+            .iter()
+            .map(|&indicator| {
+                counts
+                    .iter()
+                    .map(|c| c.indicators.get(indicator).copied())
+                    .collect()
+            })
+            .collect(),
+    };
+    // Indicators of one class see each other's denominators, and nothing of
+    // other classes: each class is settled on its own.
+    for class in &classes {
+        loop {
+            let before: Vec<usize> = class.iter().map(|&i| hidden_count(&patterns[i])).collect();
+            share_patterns_of_one_item(&sums, &counts, &indicators, class, &mut patterns);
+            // The union can leave a share's hidden children too few to show
+            // together; rule 4 sees to that.
+            for (&i, before) in class.iter().zip(before) {
+                if hidden_count(&patterns[i]) > before {
+                    protect_shares(&sums, &seen.shares[i], &mut patterns[i], k);
+                }
+            }
+            let mut hid_more = false;
+            for &i in class {
+                hid_more |= unpin_shares(&seen, class, i, &mut patterns, k);
+            }
+            if !hid_more || class.len() == 1 {
+                break;
+            }
+        }
+    }
 
     let groups = ids
         .iter()
@@ -592,31 +654,56 @@ fn indicator_pattern(
             (None, _) => None,
         })
         .collect();
-    let answered: Vec<u64> = shares
-        .iter()
-        .map(|s| s.map_or(0, Share::denominator))
-        .collect();
-    // Partitions were checked: every member of a sum that mentions this indicator
-    // has it, so the sum of the hidden children is a share again.
-    let relevant: Vec<Sum> = sums
-        .iter()
+    protect_shares(sums, shares, &mut hidden, k);
+    hidden
+}
+
+/// Rule 4 for one indicator's shares, on top of those already hidden.
+fn protect_shares(
+    sums: &[Sum],
+    shares: &[Option<Share>],
+    hidden: &mut [Option<SuppressionReason>],
+    k: SuppressionThreshold,
+) {
+    protect(
+        &share_sums(sums, shares),
+        &answered(shares),
+        hidden,
+        |together| {
+            let (yes, all) =
+                together
+                    .iter()
+                    .filter_map(|&g| shares[g])
+                    .fold((0u64, 0u64), |(y, a), s| {
+                        (
+                            y.saturating_add(s.numerator()),
+                            a.saturating_add(s.denominator()),
+                        )
+                    });
+            Share::new(yes, all).is_ok_and(|s| k.allows_share(s))
+        },
+    );
+}
+
+fn hidden_count(pattern: &[Option<SuppressionReason>]) -> usize {
+    pattern.iter().filter(|h| h.is_some()).count()
+}
+
+/// The sums an indicator's shares add up along. Partitions were checked: every
+/// member of a sum that mentions the indicator has it, so the sum of the hidden
+/// children is a share again.
+fn share_sums(sums: &[Sum], shares: &[Option<Share>]) -> Vec<Sum> {
+    sums.iter()
         .filter(|s| shares[s.parent].is_some())
         .cloned()
-        .collect();
-    protect(&relevant, &answered, &mut hidden, |together| {
-        let (yes, all) =
-            together
-                .iter()
-                .filter_map(|&g| shares[g])
-                .fold((0u64, 0u64), |(y, a), s| {
-                    (
-                        y.saturating_add(s.numerator()),
-                        a.saturating_add(s.denominator()),
-                    )
-                });
-        Share::new(yes, all).is_ok_and(|s| k.allows_share(s))
-    });
-    hidden
+        .collect()
+}
+
+fn answered(shares: &[Option<Share>]) -> Vec<u64> {
+    shares
+        .iter()
+        .map(|s| s.map_or(0, Share::denominator))
+        .collect()
 }
 
 /// Everyone on one side: true of every group inside, so never shown — not for
@@ -640,10 +727,39 @@ fn share_patterns_of_one_item<I>(
     sums: &[Sum],
     counts: &[&GroupCounts<I>],
     indicators: &[&I],
+    class: &[usize],
     patterns: &mut [Vec<Option<SuppressionReason>>],
 ) where
     I: Ord,
 {
+    if class.len() < 2 {
+        return;
+    }
+    let groups = patterns[class[0]].len();
+    let hidden_by_all: Vec<bool> = (0..groups)
+        .map(|g| class.iter().all(|&i| patterns[i][g].is_some()))
+        .collect();
+    let first = indicators[class[0]];
+    let relevant: Vec<Sum> = sums
+        .iter()
+        .filter(|s| counts[s.parent].indicators.contains_key(first))
+        .cloned()
+        .collect();
+    if derivation::derivable(&relevant, &hidden_by_all).is_empty() {
+        return;
+    }
+    for g in 0..groups {
+        if class.iter().any(|&i| patterns[i][g].is_some()) {
+            for &i in class {
+                patterns[i][g].get_or_insert(SuppressionReason::ProtectsAnotherFigure);
+            }
+        }
+    }
+}
+
+/// The indicators (by position) whose denominators are the same in every
+/// group, as of one item: a denominator one of them shows is shown for all.
+fn denominator_classes<I: Ord>(counts: &[&GroupCounts<I>], indicators: &[&I]) -> Vec<Vec<usize>> {
     let denominators: Vec<Vec<Option<u64>>> = indicators
         .iter()
         .map(|&i| {
@@ -660,32 +776,122 @@ fn share_patterns_of_one_item<I>(
             None => classes.push(vec![i]),
         }
     }
-    for class in classes.into_iter().filter(|c| c.len() > 1) {
-        let groups = patterns[class[0]].len();
-        let hidden_by_all: Vec<bool> = (0..groups)
-            .map(|g| class.iter().all(|&i| patterns[i][g].is_some()))
+    classes
+}
+
+/// Rule 5 for respondents: hides more groups until bounds pin no hidden
+/// group's size, keeping rule 4 after each.
+fn unpin_respondents(
+    sums: &[Sum],
+    respondents: &[u64],
+    hidden: &mut [Option<SuppressionReason>],
+    may_show_together: impl Fn(&[usize]) -> bool,
+) {
+    let nothing = vec![None; respondents.len()];
+    let no = vec![false; respondents.len()];
+    loop {
+        let shown: Vec<bool> = hidden.iter().map(Option::is_none).collect();
+        let sight = Sight {
+            respondents,
+            respondents_shown: &shown,
+            shares: &nothing,
+            share_shown: &no,
+            answered_shown: &no,
+            fewest_answers: 0,
+        };
+        let Some(pin) = bounds::pins(sums, &sight).into_iter().next() else {
+            return;
+        };
+        let is_hidden: Vec<bool> = shown.iter().map(|s| !s).collect();
+        let fix = culprit(&pin, respondents, |s| s.count == Count::Respondents)
+            .map(|source| source.position)
+            .or_else(|| widen_around(sums, respondents, &is_hidden, pin.position));
+        let Some(position) = fix else {
+            return;
+        };
+        hidden[position] = Some(SuppressionReason::ProtectsAnotherFigure);
+        protect(sums, respondents, hidden, &may_show_together);
+    }
+}
+
+/// The groups as an outsider sees them, and every indicator's counts.
+struct Seen<'a> {
+    sums: &'a [Sum],
+    respondents: &'a [u64],
+    respondents_shown: Vec<bool>,
+    /// Per indicator (in the order of the patterns), per group.
+    shares: Vec<Vec<Option<Share>>>,
+}
+
+/// Rule 5 for the shares of the indicator at `i` in `patterns`: hides more
+/// until bounds pin none of its hidden counts, keeping rule 4 after each.
+/// `class` holds the indicators whose shown denominators are its own; a
+/// denominator is taken back from all of them. Whether anything more was
+/// hidden.
+fn unpin_shares(
+    seen: &Seen,
+    class: &[usize],
+    i: usize,
+    patterns: &mut [Vec<Option<SuppressionReason>>],
+    k: SuppressionThreshold,
+) -> bool {
+    let shares = &seen.shares[i];
+    let size = answered(shares);
+    let relevant = share_sums(seen.sums, shares);
+    let mut hid_more = false;
+    loop {
+        let share_shown: Vec<bool> = patterns[i].iter().map(Option::is_none).collect();
+        let answered_shown: Vec<bool> = (0..shares.len())
+            .map(|g| share_shown[g] || class.iter().any(|&j| patterns[j][g].is_none()))
             .collect();
-        let relevant: Vec<Sum> = sums
-            .iter()
-            .filter(|s| denominators[class[0]][s.parent].is_some())
-            .cloned()
-            .collect();
-        if derivation::derivable(&relevant, &hidden_by_all).is_empty() {
-            continue;
-        }
-        let hidden_by_any: Vec<bool> = (0..groups)
-            .map(|g| class.iter().any(|&i| patterns[i][g].is_some()))
-            .collect();
-        for &i in &class {
-            for (figure, _) in patterns[i]
-                .iter_mut()
-                .zip(&hidden_by_any)
-                .filter(|(_, h)| **h)
-            {
-                figure.get_or_insert(SuppressionReason::ProtectsAnotherFigure);
+        let sight = Sight {
+            respondents: seen.respondents,
+            respondents_shown: &seen.respondents_shown,
+            shares,
+            share_shown: &share_shown,
+            answered_shown: &answered_shown,
+            fewest_answers: u64::from(k.get()),
+        };
+        let Some(pin) = bounds::pins(seen.sums, &sight).into_iter().next() else {
+            return hid_more;
+        };
+        let usable = |s: &bounds::Source| match s.count {
+            Count::Respondents => false,
+            Count::Answered => answered_shown[s.position],
+            Count::Counted | Count::NotCounted => share_shown[s.position],
+        };
+        let is_hidden: Vec<bool> = share_shown.iter().map(|s| !s).collect();
+        let (position, denominator) = match culprit(&pin, &size, usable) {
+            Some(source) => (source.position, source.count == Count::Answered),
+            None => match widen_around(&relevant, &size, &is_hidden, pin.position) {
+                Some(position) => (position, false),
+                None => return hid_more,
+            },
+        };
+        let taken_back: &[usize] = if denominator { class } else { &[i] };
+        for &j in taken_back {
+            if patterns[j][position].is_none() {
+                patterns[j][position] = Some(SuppressionReason::ProtectsAnotherFigure);
+                protect_shares(seen.sums, &seen.shares[j], &mut patterns[j], k);
             }
         }
+        hid_more = true;
     }
+}
+
+/// The released figure to hide so that `pin` no longer holds: of the figures
+/// it was worked out from that `usable` allows, preferably one that is a
+/// child in its partition rather than a parent, the smallest.
+fn culprit(
+    pin: &Pin,
+    size: &[u64],
+    usable: impl Fn(&bounds::Source) -> bool,
+) -> Option<bounds::Source> {
+    pin.sources
+        .iter()
+        .filter(|s| usable(s))
+        .min_by_key(|s| (s.as_parent, size[s.position], s.position))
+        .copied()
 }
 
 /// Turns the partitions into sums over positions, refusing any that do not add up.

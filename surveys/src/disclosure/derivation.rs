@@ -225,7 +225,12 @@ fn smallest_released_child(
 /// any equation linked to it through hidden positions. `None` only when every
 /// linked equation is entirely hidden, which makes the derived value zero (an
 /// empty group), not a figure about anyone.
-fn widen_around(sums: &[Sum], size: &[u64], hidden: &[bool], position: usize) -> Option<usize> {
+pub(super) fn widen_around(
+    sums: &[Sum],
+    size: &[u64],
+    hidden: &[bool],
+    position: usize,
+) -> Option<usize> {
     let own = sums
         .iter()
         .filter(|s| s.members().any(|m| m == position))

@@ -280,13 +280,17 @@ impl Report<'_> {
             return None;
         }
         let counts = |at: Position| self.counts(family, |f| self.truth(f, at));
+        let concern = concern(self.model.family(family), counts(position), self.k);
+        if concern.is_none() && self.tells_only_skips(family, group, release) {
+            return None;
+        }
         Some(Finding {
             scope: Scope::Release(release),
             group: self.model.groups[group],
             figure: self.figure(family),
             value: value as u64,
             method,
-            concern: concern(self.model.family(family), counts(position), self.k),
+            concern,
         })
     }
 
@@ -306,6 +310,28 @@ impl Report<'_> {
                         self.bounds.is_fixed(added) && self.bounds.hi[added] == 0
                     })
             })
+    }
+
+    /// Whether a hidden denominator of a group whose size is shown (in this
+    /// release, or in another over the same students) tells no more than how
+    /// many in it skipped the item: so it is when the item is put to everyone
+    /// the indicator counts (no route in front of it, or those routed past
+    /// count as answering no). How many skipped is shown beside every released
+    /// share (its group's size and its denominator), and the rules protect
+    /// answers and small groups, not the number of questions left open: "17
+    /// of these 18 answered" says nothing of what anyone answered. Behind a
+    /// route without that rule — a question asked only of those who ever drank
+    /// — the denominator counts who got through, an answer of its own, and
+    /// stays a finding.
+    fn tells_only_skips(&self, family: usize, group: usize, release: usize) -> bool {
+        let Family::Answered(class) = self.model.family(family) else {
+            return false;
+        };
+        let family = self.model.family_number(Family::Respondents);
+        let respondents = self.variable(family, Position::Release { group, release });
+        self.model.put_to_everyone[class]
+            && (self.origin[respondents] == Origin::Observed
+                || self.shown_in_another_release(family, group, release))
     }
 
     /// Whether a released figure of a group containing `group` is 0 in a

@@ -28,9 +28,15 @@
 //! Each check builds on what the other found, until neither finds more.
 //!
 //! A finding is a hidden figure that follows exactly. Not a finding: a figure
-//! another release shows over the same data, and a 0 that a released group
+//! another release shows over the same data; a 0 that a released group
 //! containing it already states for everyone ("none of the 30 uses cocaine"
-//! says it of the 3 girls among them). A finding is a *disclosure* when the
+//! says it of the 3 girls among them); and a denominator of at least k in a
+//! group whose size is shown, of an item put to everyone the indicator counts:
+//! it is that size less those who skipped, a count shown beside every released
+//! share that says nothing of what anyone answered. (Behind a route, where
+//! those routed past are not counted, a denominator counts who got through —
+//! those who ever drank — and stays a finding.) The attack still uses such
+//! denominators to narrow the rest. A finding is a *disclosure* when the
 //! figure is of a group (or of students added between releases) below k, of a
 //! share with fewer than k answers, of a share where nobody or everybody is
 //! counted, or of one with fewer than 2k answers and fewer than three on a

@@ -169,6 +169,10 @@ pub(crate) struct Model {
     /// the same rule for those the route skipped. The attacker pools them.
     pub classes: Vec<Vec<usize>>,
     pub class_of: Vec<usize>,
+    /// Per class: whether the item is put to everyone the indicator counts —
+    /// no route in front of it, or those routed past counted as answering no.
+    /// Then a denominator is the group's size less those who skipped it.
+    pub put_to_everyone: Vec<bool>,
     /// The truth of every variable, family by family (see [`Model::variable`]).
     truth: Vec<i64>,
 }
@@ -263,6 +267,14 @@ impl Model {
                 class_of[i] = c;
             }
         }
+        let put_to_everyone = classes
+            .iter()
+            .map(|class| {
+                let indicator = &indicators[class[0]];
+                indicator.not_shown_counts_as_no
+                    || asked_without_a_route(questionnaire, indicator.item.as_str())
+            })
+            .collect();
 
         let mut model = Model {
             cells,
@@ -275,6 +287,7 @@ impl Model {
             indicators: indicators.iter().map(|i| i.key.clone()).collect(),
             classes,
             class_of,
+            put_to_everyone,
             truth: Vec::new(),
         };
         model.truth = model.truth_of_every_variable(&layer_tallies);
@@ -386,6 +399,18 @@ impl Model {
         }
         truth
     }
+}
+
+/// Whether the answer key `key` is on a page and in an item that every
+/// student is shown; `false` when a condition stands in front of either, or
+/// when the key is nowhere to be found.
+fn asked_without_a_route(questionnaire: &Questionnaire, key: &str) -> bool {
+    questionnaire.sections().iter().any(|section| {
+        section.show_if.is_none()
+            && section.items.iter().any(|item| {
+                item.show_if.is_none() && item.answer_keys().iter().any(|k| k.as_str() == key)
+            })
+    })
 }
 
 /// Every cell that could hold students as far as the attacker knows: each school

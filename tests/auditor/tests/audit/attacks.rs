@@ -374,6 +374,64 @@ fn two_hidden_villages_with_a_mixed_remainder_stay_hidden() {
     );
 }
 
+/// Shows a group's respondents in `release`, with its breakdowns (hand-made
+/// students are all boys in year 2), and nothing else of it.
+fn show_size(auditor: &mut Auditor, release: usize, name: &str, respondents: u64) {
+    for suffix in ["", "/year:2", "/gender:boy"] {
+        auditor
+            .observe(
+                release,
+                &group(&format!("{name}{suffix}")),
+                Observation::Respondents(respondents),
+            )
+            .expect("the figure matches the responses");
+    }
+}
+
+/// 30 students who all answered whether they ever drank, released `releases`
+/// times over: the totals (11 drinkers) in every release, the villages' sizes
+/// (20 and 10) only in the first, their shares never. Attacked.
+fn sizes_and_a_total_where_all_answered(releases: usize) -> disclosure_auditor::Audit {
+    let students = [
+        hand_made(Student::living_in(101), 20, 8),
+        hand_made(Student::living_in(102), 10, 3),
+    ]
+    .concat();
+    let states = vec![students; releases];
+    let mut auditor = Auditor::new(10, &states, questionnaire()).expect("an auditor");
+    for release in 0..releases {
+        for place in ["region", "municipality:1", "school:1"] {
+            show_with_breakdowns(&mut auditor, release, place, 30, 11);
+        }
+    }
+    show_size(&mut auditor, 0, "municipality:1/village:101", 20);
+    show_size(&mut auditor, 0, "municipality:1/village:102", 10);
+    auditor.audit()
+}
+
+fn nothing_follows(audit: &disclosure_auditor::Audit) {
+    assert!(
+        audit.determined().is_empty(),
+        "nothing hidden follows:{}",
+        listed(audit.determined())
+    );
+}
+
+#[test]
+fn a_denominator_that_only_counts_skips_is_not_reported() {
+    // The municipality shows that all 30 answered: each village's hidden
+    // denominator is then its shown size. That nobody skipped the question is
+    // no answer of anyone; the drinkers stay hidden.
+    nothing_follows(&sizes_and_a_total_where_all_answered(1));
+}
+
+#[test]
+fn a_size_shown_in_another_release_of_the_same_students_counts_as_shown() {
+    // A second release under another k withholds the villages' sizes, which
+    // the first showed: their denominators still tell only skips.
+    nothing_follows(&sizes_and_a_total_where_all_answered(2));
+}
+
 #[test]
 fn villages_listed_as_withheld_have_somebody_each() {
     // Two hidden villages hold the 2 students the released village leaves;
