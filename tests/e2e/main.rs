@@ -10,6 +10,7 @@ mod admin;
 mod admin_browser;
 mod answering;
 pub mod answering_browser;
+mod at_rest;
 mod authz;
 mod browser;
 mod cli;
