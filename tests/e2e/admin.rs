@@ -402,7 +402,7 @@ async fn a_wave_is_created_opened_closed_and_reopened_with_a_reason(backend: Bac
         "wave.created",
         "wave.opened",
         "wave.closed",
-        "wave.results_computed",
+        "wave.released",
     ] {
         let entries = count(
             &app.database,

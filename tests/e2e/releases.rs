@@ -97,8 +97,8 @@ async fn one_late_student_after_a_reopen_is_never_the_difference_of_two_releases
     assert_eq!(count(&app.database, &releases).await, 1);
     let (_, after) = page(&alderman, &app, &region_page).await;
     assert_eq!(
-        crate::dashboard::page_table(&before, "domain-outcome"),
-        crate::dashboard::page_table(&after, "domain-outcome"),
+        crate::dashboard::page_table(&before, "domain-substance-use"),
+        crate::dashboard::page_table(&after, "domain-substance-use"),
         "the alderman reads release 1 as before"
     );
 
