@@ -247,7 +247,9 @@ async fn an_alderman_reads_the_municipality_its_villages_and_the_same_numbers_in
     let filtered = format!("{path}?wave={wave_2022}&who=year-4&indicator=alcohol_30d");
     let (status, html) = fetch(&http, &app, &filtered).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Peiling 2022 · leerjaar 4"));
+    // The page names the wave, the release it shows and the students.
+    assert!(html.contains("Peiling 2022 · release 1 ("), "{html}");
+    assert!(html.contains(") · leerjaar 4"));
     assert!(html.contains("Sinds 2020"));
     downloads_equal_the_page(&http, &app, &filtered, &html, "domain-substance-use").await;
     downloads_equal_the_page(&http, &app, &filtered, &html, "trend").await;
