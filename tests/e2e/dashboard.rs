@@ -1,6 +1,7 @@
 //! The dashboards over real HTTP on the demo region: what each role reaches,
-//! downloads that carry the page's numbers, suppression in every form a figure
-//! takes, charts that are well-formed SVG with the numbers beside them.
+//! downloads that carry the page's numbers and no more, suppression in every
+//! form a figure takes — counts included —, charts that are well-formed SVG
+//! with the numbers beside them.
 
 use std::io::Cursor;
 
@@ -181,15 +182,32 @@ async fn downloads_equal_the_page(
             let Data::Float(in_xlsx) = sheet[r][c] else {
                 panic!("{name} row {r} col {c}: XLSX holds {:?}", sheet[r][c]);
             };
-            assert_eq!(
-                (in_xlsx * 10.0).round() / 10.0,
-                shown,
-                "{name} row {r} col {c}"
-            );
+            // Exactly the page's number: a share with all its digits would
+            // tell its numerator and denominator.
+            assert_eq!(in_xlsx, shown, "{name} row {r} col {c}");
             numbers += 1;
         }
     }
     assert!(numbers > 0, "{name}: the page shows numbers to compare");
+    no_number_has_more_decimals_than_the_page(&xlsx);
+}
+
+/// Every number in every sheet of a workbook has at most the one decimal the
+/// page shows.
+fn no_number_has_more_decimals_than_the_page(xlsx: &[u8]) {
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.to_vec())).expect("a workbook");
+    for (sheet, range) in workbook.worksheets() {
+        for cell in range.used_cells() {
+            if let (row, column, Data::Float(value)) = cell {
+                let written = value.to_string();
+                let decimals = written.split_once('.').map_or(0, |(_, d)| d.len());
+                assert!(
+                    decimals <= 1,
+                    "{sheet} row {row} col {column} holds {written}"
+                );
+            }
+        }
+    }
 }
 
 async fn an_alderman_reads_the_municipality_its_villages_and_the_same_numbers_in_downloads(
@@ -365,9 +383,199 @@ async fn each_role_reaches_only_its_dashboards(backend: Backend) {
     }
 }
 
+/// Whether a page cell says a figure is withheld, in the demo's Dutch.
+fn withheld(cell: &str) -> bool {
+    cell.starts_with("niet getoond") || cell.starts_with("minder dan")
+}
+
+/// The demo's threshold.
+const K: u64 = 10;
+
+/// The dashboards the index page links to (`/dashboard/region`, …).
+fn dashboard_paths(index: &str) -> Vec<String> {
+    index
+        .split("href=\"/dashboard/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|place| !place.starts_with("codebook"))
+        .map(|place| format!("/dashboard/{place}"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Counts follow figures. The open wave closes with a school of six
+/// respondents whose classes registered 56 students: that school's response
+/// rate and class tallies are not shown in any page, download or report, nor
+/// is any other place's whose respondents are hidden; exclusions below k are
+/// written as fewer than k, and the region's totals never give one away by
+/// subtraction; no workbook holds more decimals than the page.
+async fn counts_of_a_hidden_school_are_hidden_like_its_figures(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let heidecollege = id_of(&app, "school WHERE name = 'Heidecollege'").await;
+    crate::results::store_synthetic_wave(&app).await;
+    app.arrange(&format!(
+        "DELETE FROM response WHERE wave_id = 1 AND school_id = {heidecollege} AND id NOT IN \
+         (SELECT id FROM response WHERE wave_id = 1 AND school_id = {heidecollege} ORDER BY id LIMIT 6)"
+    ))
+    .await;
+    app.arrange("UPDATE class_code SET used_count = 24 WHERE wave_id = 1")
+        .await;
+    app.arrange(&format!(
+        "UPDATE class_code SET used_count = 3 WHERE wave_id = 1 AND school_id = {heidecollege}"
+    ))
+    .await;
+    crate::results::wave_command(&app, "close-wave");
+
+    let region = signed_in(&app, REGION).await;
+    let (_, index) = fetch(&region, &app, "/dashboard").await;
+    let paths = dashboard_paths(&index);
+    assert!(paths.len() > 30, "every place of the demo: {paths:?}");
+    let hidden_school = format!("/dashboard/school-{heidecollege}");
+    assert!(paths.contains(&hidden_school));
+    let (mut rates_shown, mut rates_hidden) = (0, 0);
+    for path in &paths {
+        let (status, html) = fetch(&region, &app, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let response = page_table(&html, "response");
+        let latest = response.last().expect("a row per wave");
+        assert_eq!(
+            latest[0], "Peiling 2027",
+            "{path}: the closed wave is the latest"
+        );
+        for row in &response[1..] {
+            // Wave, submitted, excluded, counted (the region's), this place's
+            // respondents, the response rate of its registered classes.
+            let count = |cell: &str| cell.parse::<u64>().ok();
+            let (submitted, excluded, counted) = (count(&row[1]), count(&row[2]), count(&row[3]));
+            for (cell, value) in
+                row[1..5]
+                    .iter()
+                    .zip([submitted, excluded, counted, count(&row[4])])
+            {
+                assert!(
+                    withheld(cell) || value.is_some_and(|n| n >= K),
+                    "{path}: a count below k is shown: {row:?}"
+                );
+            }
+            match submitted {
+                Some(n) => assert_eq!(
+                    Some(n),
+                    excluded.zip(counted).map(|(e, c)| e + c),
+                    "{path}: {row:?}"
+                ),
+                None => assert!(
+                    excluded.is_none() || counted.is_none(),
+                    "{path}: a hidden total follows from the other two: {row:?}"
+                ),
+            }
+            if withheld(&row[4]) {
+                assert!(
+                    page_percent(&row[5]).is_none(),
+                    "{path}: respondents hidden, response rate shown: {row:?}"
+                );
+            }
+        }
+        let rate = &latest[5];
+        if page_percent(rate).is_some() {
+            rates_shown += 1;
+        } else if withheld(rate) {
+            rates_hidden += 1;
+        }
+        if *path == hidden_school {
+            assert!(withheld(&latest[4]), "{path}: {latest:?}");
+            assert!(
+                withheld(rate),
+                "{path}: the rate says it is not shown: {latest:?}"
+            );
+        }
+        for row in &page_table(&html, "exclusions")[1..] {
+            assert!(
+                withheld(&row[1]) || row[1].parse::<u64>().is_ok_and(|n| n >= K),
+                "{path}: {row:?}"
+            );
+        }
+
+        // The downloads and the report write the same cells.
+        let (_, csv) = fetch_bytes(&region, &app, &format!("{path}/download/response.csv")).await;
+        let csv = csv_rows(&csv);
+        let (_, xlsx) = fetch_bytes(&region, &app, &format!("{path}/download/all.xlsx")).await;
+        no_number_has_more_decimals_than_the_page(&xlsx);
+        let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(xlsx)).expect("a workbook");
+        let sheets = workbook.worksheets();
+        let (_, sheet) = sheets
+            .iter()
+            .find(|(name, _)| name == "Respons en uitsluitingen")
+            .expect("the response sheet");
+        let (_, report) = fetch(&region, &app, &format!("{path}/report")).await;
+        assert_eq!(page_table(&report, "response"), response, "{path}: report");
+        for (r, row) in response.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate().skip(1) {
+                let in_xlsx = sheet.get_value((r as u32, c as u32));
+                if withheld(cell) || r == 0 {
+                    assert_eq!(&csv[r][c], cell, "{path}: CSV row {r} col {c}");
+                    assert_eq!(
+                        in_xlsx,
+                        Some(&Data::String(cell.clone())),
+                        "{path}: XLSX row {r} col {c}"
+                    );
+                } else if let Some(shown) = page_percent(cell) {
+                    assert_eq!(
+                        csv[r][c].parse::<f64>().ok(),
+                        Some(shown),
+                        "{path}: CSV row {r} col {c}"
+                    );
+                    assert_eq!(
+                        in_xlsx,
+                        Some(&Data::Float(shown)),
+                        "{path}: XLSX row {r} col {c}"
+                    );
+                } else if let Ok(n) = cell.parse::<u64>() {
+                    assert_eq!(csv[r][c], cell.as_str(), "{path}: CSV row {r} col {c}");
+                    assert_eq!(
+                        in_xlsx,
+                        Some(&Data::Float(n as f64)),
+                        "{path}: XLSX row {r} col {c}"
+                    );
+                } else {
+                    assert_eq!(cell, "—", "{path}: row {r} col {c}");
+                    assert!(csv[r][c].is_empty(), "{path}: CSV row {r} col {c}");
+                    assert!(
+                        matches!(in_xlsx, None | Some(Data::Empty)),
+                        "{path}: XLSX row {r} col {c}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(rates_shown > 0, "some places show their response rate");
+    assert!(rates_hidden >= 2, "the small school and one protecting it");
+
+    // The school's own coordinator: the same on the dashboard, and the closed
+    // wave's class tallies are not on the class list either.
+    let school = signed_in(&app, SCHOOL).await;
+    let (_, html) = fetch(&school, &app, &hidden_school).await;
+    let latest = page_table(&html, "response").pop().expect("a row per wave");
+    assert!(withheld(&latest[5]), "{latest:?}");
+    let (status, classes) = fetch(
+        &school,
+        &app,
+        &format!("/staff/schools/{heidecollege}/classes"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = strip_tags(&classes);
+    assert!(!text.contains("3 / 28"), "a closed wave's tally is shown");
+    assert!(
+        text.contains("minder dan 10 respondenten / 28"),
+        "the class list says the tally is not shown"
+    );
+}
+
 crate::on_both_databases!(
     an_alderman_reads_the_municipality_its_villages_and_the_same_numbers_in_downloads,
     each_role_reaches_only_its_dashboards,
+    counts_of_a_hidden_school_are_hidden_like_its_figures,
 );
 
 /// A suppressed village is suppressed in the page, its chart, its tables, the

@@ -17,7 +17,7 @@ const SIZE: usize = 2_500;
 const SEED: u64 = 11;
 
 /// Runs `server <command> --wave 1` on the app's database; returns its output.
-fn wave_command(app: &TestApp, command: &str) -> String {
+pub(crate) fn wave_command(app: &TestApp, command: &str) -> String {
     wave_command_with_k(app, command, 10)
 }
 
@@ -37,7 +37,7 @@ fn wave_command_with_k(app: &TestApp, command: &str, k: u32) -> String {
 }
 
 /// Stores the same synthetic wave on the demo region of `app`.
-async fn store_synthetic_wave(app: &TestApp) -> Vec<surveys::SurveyResponse> {
+pub(crate) async fn store_synthetic_wave(app: &TestApp) -> Vec<surveys::SurveyResponse> {
     let db = app.database.connect_for_writing().await;
     let region = server::demo::synthetic_region(&db).await.unwrap();
     let responses = synthetic_responses(surveys::standard_v1(), &region, SIZE, SEED);
