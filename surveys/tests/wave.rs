@@ -12,7 +12,8 @@ use surveys::wave::{ClassTally, ResponseRate, change, may_trend, response_rates}
 use surveys::{
     Breakdown, Gender, Group, MunicipalityId, Partition, Place, Questionnaire, Release, Residence,
     SchoolId, Share, Standing, SuppressionReason, SuppressionThreshold, SurveyResponse, Trend,
-    ValidityFlag, ValidityFlags, VillageId, WaveResults, compute_wave, standard_v1,
+    ValidityFlag, ValidityFlags, VillageId, WaveResults, compute_release, compute_wave,
+    standard_v1,
 };
 
 const M: MunicipalityId = MunicipalityId(1);
@@ -688,6 +689,42 @@ fn exclusions_are_shown_as_the_wave_releases_them() {
         "100 submitted minus 97 counted would give the 3 away"
     );
     assert!(shown.by_reason.values().all(|count| *count == TOO_FEW));
+}
+
+#[test]
+fn one_late_flagged_student_moves_no_exclusion_count_a_reader_can_see() {
+    let k = SuppressionThreshold::DEFAULT;
+    let mut responses = [village(11, 40, 10), village(12, 60, 20)].concat();
+    for response in responses.iter_mut().take(12) {
+        response.validity = [ValidityFlag::FictitiousDrug].into_iter().collect();
+    }
+    let first = compute_release(standard_v1(), &responses, k, None).expect("release 1");
+    let shown = first.results.shown_exclusions();
+    assert_eq!(shown.excluded, Release::Released(12));
+    assert_eq!(shown.submitted, Release::Released(100));
+
+    // The wave reopens for one student, whose answers the screen flags.
+    let mut late = Student::in_village(12).response();
+    late.validity = [ValidityFlag::FictitiousDrug].into_iter().collect();
+    responses.push(late);
+    let second = compute_release(
+        standard_v1(),
+        &responses,
+        k,
+        Some((&first.results, &first.basis)),
+    )
+    .expect("release 2");
+    let shown = second.results.shown_exclusions();
+    let earlier = Release::Suppressed(SuppressionReason::ProtectsEarlierRelease);
+    assert_eq!(shown.excluded, earlier, "12 → 13 would be the late student");
+    assert_eq!(shown.submitted, earlier);
+    assert!(shown.by_reason.values().all(|count| *count == earlier));
+
+    // The check travels with the stored release.
+    let stored: WaveResults =
+        serde_json::from_str(&serde_json::to_string(&second.results).expect("JSON"))
+            .expect("read back");
+    assert_eq!(stored.shown_exclusions(), shown);
 }
 
 #[test]

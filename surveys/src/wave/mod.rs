@@ -112,6 +112,10 @@ pub struct WaveResults {
     /// Schools whose students all belong to one municipality.
     school_municipality: BTreeMap<SchoolId, MunicipalityId>,
     figures: Disclosure<Group, String>,
+    /// The exclusions of the wave's earlier releases, oldest first, which
+    /// the exclusions shown now are held against (see `exclusions.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    earlier_exclusions: Vec<Exclusions>,
 }
 
 impl WaveResults {
@@ -388,6 +392,9 @@ pub fn compute_release(
             .collect(),
         school_municipality,
         figures,
+        earlier_exclusions: previous
+            .map(|(earlier, _)| exclusions::released_up_to(earlier))
+            .unwrap_or_default(),
     };
     Ok(Computation { results, basis })
 }
