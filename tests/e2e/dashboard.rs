@@ -8,6 +8,9 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 use reqwest::StatusCode;
 
+use surveys::ValidityFlag;
+use surveys::synthetic::synthetic_responses;
+
 use crate::helpers::{Backend, TestApp, id_of};
 
 const DEMO_PASSWORD: &str = "peiling-demo";
@@ -409,7 +412,8 @@ fn dashboard_paths(index: &str) -> Vec<String> {
 /// rate and class tallies are not shown in any page, download or report, nor
 /// is any other place's whose respondents are hidden; exclusions below k are
 /// written as fewer than k, and the region's totals never give one away by
-/// subtraction; no workbook holds more decimals than the page.
+/// subtraction — nor do two releases of the wave side by side; no workbook
+/// holds more decimals than the page.
 async fn counts_of_a_hidden_school_are_hidden_like_its_figures(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let heidecollege = id_of(&app, "school WHERE name = 'Heidecollege'").await;
@@ -570,6 +574,28 @@ async fn counts_of_a_hidden_school_are_hidden_like_its_figures(backend: Backend)
         text.contains("minder dan 10 respondenten / 28"),
         "the class list says the tally is not shown"
     );
+
+    // One late response, which the screen flags, released under another k:
+    // every exclusion count of release 2 differs from release 1 by nothing or
+    // by that one response, so none is shown.
+    let db = app.database.connect_for_writing().await;
+    let shape = server::demo::synthetic_region(&db).await.unwrap();
+    let mut late = synthetic_responses(surveys::standard_v1(), &shape, 1, 71);
+    late[0].validity = [ValidityFlag::FictitiousDrug].into_iter().collect();
+    server::demo::insert_responses(&db, 1, &late).await.unwrap();
+    db.close().await.ok();
+    let printed = crate::results::wave_command_with_k(&app, "results", 12);
+    assert!(printed.contains("release 2 published"), "{printed}");
+    let (_, html) = fetch(&region, &app, "/dashboard/region").await;
+    let latest = page_table(&html, "response").pop().expect("a row per wave");
+    let earlier_release = |cell: &str| cell.contains("eerdere release");
+    assert!(
+        earlier_release(&latest[1]) && earlier_release(&latest[2]),
+        "submitted and excluded of release 2: {latest:?}"
+    );
+    for row in &page_table(&html, "exclusions")[1..] {
+        assert!(earlier_release(&row[1]), "{row:?}");
+    }
 }
 
 crate::on_both_databases!(

@@ -21,7 +21,7 @@ pub(crate) fn wave_command(app: &TestApp, command: &str) -> String {
     wave_command_with_k(app, command, 10)
 }
 
-fn wave_command_with_k(app: &TestApp, command: &str, k: u32) -> String {
+pub(crate) fn wave_command_with_k(app: &TestApp, command: &str, k: u32) -> String {
     let output = Command::new(server_binary())
         .args([command, "--wave", "1"])
         .env("DATABASE_URL", &app.database.url)
