@@ -151,6 +151,15 @@ fn matrix() -> Vec<Entry> {
             REGION,
             REGION,
         ),
+        // A running wave's provisional count: the region coordinator's only.
+        e(
+            M::GET,
+            "/staff/waves/{id}/provisional",
+            "/staff/waves/{wave}/provisional",
+            &[],
+            REGION,
+            REGION,
+        ),
         e(
             M::GET,
             "/staff/places",
