@@ -161,7 +161,7 @@ type Row = (i32, i16, String, i32);
 /// school year, answers and validity flags — nothing else is read. The parts of
 /// the wave are read over separate connections at once, and each is parsed
 /// while the others are still arriving.
-async fn read_responses(
+pub async fn read_responses(
     db: &DatabaseConnection,
     wave: i32,
 ) -> Result<Vec<SurveyResponse>, ResultsError> {

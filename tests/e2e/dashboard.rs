@@ -37,12 +37,16 @@ pub async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
     http
 }
 
-async fn fetch(http: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+pub async fn fetch(http: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
     let response = http.get(app.url(path)).send().await.unwrap();
     (response.status(), response.text().await.unwrap())
 }
 
-async fn fetch_bytes(http: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, Vec<u8>) {
+pub async fn fetch_bytes(
+    http: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+) -> (StatusCode, Vec<u8>) {
     let response = http.get(app.url(path)).send().await.unwrap();
     (response.status(), response.bytes().await.unwrap().to_vec())
 }
@@ -103,7 +107,7 @@ fn page_percent(cell: &str) -> Option<f64> {
 }
 
 /// The rows of a CSV download (after the byte-order mark).
-fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+pub fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     let text = String::from_utf8(bytes.to_vec()).expect("CSV is UTF-8");
     let text = text
         .strip_prefix('\u{feff}')
@@ -395,7 +399,7 @@ fn withheld(cell: &str) -> bool {
 const K: u64 = 10;
 
 /// The dashboards the index page links to (`/dashboard/region`, …).
-fn dashboard_paths(index: &str) -> Vec<String> {
+pub fn dashboard_paths(index: &str) -> Vec<String> {
     index
         .split("href=\"/dashboard/")
         .skip(1)

@@ -18,6 +18,7 @@ mod crash;
 mod dashboard;
 mod dashboard_browser;
 mod demo;
+mod harvest;
 mod home;
 mod releases;
 mod results;

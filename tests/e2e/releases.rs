@@ -14,7 +14,8 @@ use crate::helpers::{Backend, TestApp, count, id_of, text};
 
 const REGION: &str = "regio@heuvelland.example";
 
-async fn release(app: &TestApp, wave: &str, number: i32) -> WaveResults {
+/// Release `number` of wave `wave`, as stored.
+pub async fn release(app: &TestApp, wave: &str, number: i32) -> WaveResults {
     let document = text(
         &app.database,
         &format!(
@@ -30,7 +31,8 @@ async fn page(http: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode,
     (response.status(), response.text().await.unwrap())
 }
 
-async fn post(
+/// Posts `form` to `path` as `http`'s account; the status and page.
+pub async fn post(
     http: &reqwest::Client,
     app: &TestApp,
     path: &str,

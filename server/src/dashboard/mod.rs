@@ -149,8 +149,8 @@ pub struct Filters {
     indicator: Option<String>,
 }
 
-/// The students a `who` filter names.
-const WHO: [(&str, Breakdown); 5] = [
+/// The students a `who` filter names: every group a dashboard can show.
+pub const WHO: [(&str, Breakdown); 5] = [
     ("all", Breakdown::All),
     ("year-2", Breakdown::SchoolYear(2)),
     ("year-4", Breakdown::SchoolYear(4)),
