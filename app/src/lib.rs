@@ -56,11 +56,10 @@ pub fn App() -> impl IntoView {
     if let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce.to_string()))
-        {
-            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
+    ) && let Ok(value) =
+        http::HeaderValue::from_str(&content_security_policy(&nonce.to_string()))
+    {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
     provide_meta_context();
     let locale = provide_locale(initial_lang());

@@ -73,9 +73,20 @@ pub const HISTORY: [(i32, usize); 5] = [
 /// The password of every demo account (listed in the README; demo data only).
 pub const DEMO_PASSWORD: &str = "peiling-demo";
 
+/// E-mail address, name, role, municipality, school and villages of one demo
+/// account.
+type DemoAccount = (
+    &'static str,
+    &'static str,
+    Role,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static [&'static str],
+);
+
 /// The demo's accounts, one per role: e-mail address, name, role, and the
 /// municipality, school and villages (by name) their scope holds.
-const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>, Option<&str>, &[&str]); 5] = [
+const DEMO_ACCOUNTS: [DemoAccount; 5] = [
     (
         "regio@heuvelland.example",
         "Rosa Regio (demo)",
@@ -306,18 +317,17 @@ async fn accounts(db: &impl ConnectionTrait, region: i32, open_wave: i32) -> Res
                 .await?;
             }
         }
-        if role == Role::Teacher {
-            if let Some(class) = class_code::Entity::find()
+        if role == Role::Teacher
+            && let Some(class) = class_code::Entity::find()
                 .filter(class_code::Column::WaveId.eq(open_wave))
                 .filter(class_code::Column::SchoolId.eq(school.unwrap_or_default()))
                 .filter(class_code::Column::Label.eq("2A"))
                 .one(db)
                 .await?
-            {
-                let mut handed: class_code::ActiveModel = class.into();
-                handed.teacher_user_id = Set(Some(user.id));
-                handed.update(db).await?;
-            }
+        {
+            let mut handed: class_code::ActiveModel = class.into();
+            handed.teacher_user_id = Set(Some(user.id));
+            handed.update(db).await?;
         }
     }
     Ok(())

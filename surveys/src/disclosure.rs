@@ -748,11 +748,12 @@ fn share_patterns_of_one_item<I>(
     if derivation::derivable(&relevant, &hidden_by_all).is_empty() {
         return;
     }
-    for g in 0..groups {
-        if class.iter().any(|&i| patterns[i][g].is_some()) {
-            for &i in class {
-                patterns[i][g].get_or_insert(SuppressionReason::ProtectsAnotherFigure);
-            }
+    let touched: Vec<bool> = (0..groups)
+        .map(|g| class.iter().any(|&i| patterns[i][g].is_some()))
+        .collect();
+    for &i in class {
+        for (slot, _) in patterns[i].iter_mut().zip(&touched).filter(|(_, t)| **t) {
+            slot.get_or_insert(SuppressionReason::ProtectsAnotherFigure);
         }
     }
 }

@@ -270,13 +270,13 @@ fn draw(
                 }
                 let code = match &item.kind {
                     ItemKind::Matrix { scale, .. } => {
-                        model.choice(&mut random, &mut student, &key, &scale.options, true)
+                        model.choice(&mut random, &mut student, key, &scale.options, true)
                     }
                     ItemKind::Choice { scale } => {
-                        model.choice(&mut random, &mut student, &key, &scale.options, false)
+                        model.choice(&mut random, &mut student, key, &scale.options, false)
                     }
                     ItemKind::Number { min, max } => {
-                        model.number(&mut random, &mut student, &key, *min, *max)
+                        model.number(&mut random, &mut student, key, *min, *max)
                     }
                     ItemKind::Village { elsewhere } => {
                         let code = if villages.is_empty() || random.chance(0.08) {

@@ -324,7 +324,7 @@ async fn nothing_at_rest_links_an_answer_to_a_class_or_a_time(backend: Backend) 
     db.close().await.ok();
 
     // The region coordinator closes the wave.
-    let staff = signed_in(&app, "regio@heuvelland.example").await;
+    let staff = signed_in(app, "regio@heuvelland.example").await;
     let csrf = csrf_of(&page(&staff, app.url("/staff")).await);
     let closed = staff
         .post(app.url(&format!("/staff/waves/{wave}/close")))

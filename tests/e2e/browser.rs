@@ -95,10 +95,10 @@ impl Browser {
     pub async fn wait_for_text(&self, css: &str, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await {
-                if element.text().await.is_ok_and(|t| t.contains(text)) {
-                    return;
-                }
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && element.text().await.is_ok_and(|t| t.contains(text))
+            {
+                return;
             }
             if Instant::now() > deadline {
                 let source = self.client.source().await.unwrap_or_default();

@@ -298,10 +298,10 @@ impl TestApp {
     async fn wait_until_healthy(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if let Ok(response) = self.http.get(self.url("/health")).send().await {
-                if response.status().is_success() {
-                    return;
-                }
+            if let Ok(response) = self.http.get(self.url("/health")).send().await
+                && response.status().is_success()
+            {
+                return;
             }
             assert!(
                 Instant::now() < deadline,

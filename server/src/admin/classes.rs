@@ -605,7 +605,7 @@ async fn response_board(State(state): State<AppState>, headers: HeaderMap) -> Re
                 .order_by_asc(class_code::Column::Label)
                 .all(&state.db)
                 .await?;
-            let mut per_school: Vec<(String, i32, i32, Vec<(String, i32, i32)>)> = vec![];
+            let mut per_school: Vec<SchoolTally> = vec![];
             for code in codes {
                 let name = schools.get(&code.school_id).cloned().unwrap_or_default();
                 if per_school.last().is_none_or(|(n, ..)| *n != name) {
@@ -677,3 +677,9 @@ async fn response_board(State(state): State<AppState>, headers: HeaderMap) -> Re
         .insert("refresh", HeaderValue::from_static(REFRESH_SECONDS));
     response
 }
+
+/// A class's label, codes used and expected size.
+type ClassTally = (String, i32, i32);
+
+/// A school's name, codes used, expected size and its classes.
+type SchoolTally = (String, i32, i32, Vec<ClassTally>);

@@ -102,6 +102,10 @@ impl Staff {
     /// Goes on only when the authorization function allows `action` on
     /// `target`; a target that does not exist (`None`) and a denied one get the
     /// same "not found".
+    #[expect(
+        clippy::result_large_err,
+        reason = "the refusal is the page to send; it is built once per request"
+    )]
     pub fn require(&self, action: Action, target: Option<Target>) -> Result<(), Response> {
         match target {
             Some(target) if authz::may(&self.principal, action, &target) => Ok(()),
@@ -115,6 +119,10 @@ impl Staff {
 
     /// A posted form, once it could be read and carries this session's CSRF
     /// token; otherwise the refusal to send (nothing has changed).
+    #[expect(
+        clippy::result_large_err,
+        reason = "the refusal is the page to send; it is built once per request"
+    )]
     pub fn accept<T: CsrfForm>(
         &self,
         form: Result<axum::Form<T>, axum::extract::rejection::FormRejection>,
@@ -127,6 +135,10 @@ impl Staff {
     }
 
     /// Goes on only when a posted form carries this session's CSRF token.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the refusal is the page to send; it is built once per request"
+    )]
     fn check_form(&self, token: &str) -> Result<(), Response> {
         if crate::secrets::constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes()) {
             Ok(())

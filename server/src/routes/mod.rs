@@ -54,13 +54,12 @@ pub async fn serve(database: DatabaseArgs, settings: ServeArgs) -> anyhow::Resul
         suppression_k = %settings.suppression_k,
         "database ready"
     );
-    if settings.demo {
-        if crate::demo::load_if_empty(&db)
+    if settings.demo
+        && crate::demo::load_if_empty(&db)
             .await
             .context("could not load the demo region")?
-        {
-            tracing::info!("loaded the fictional demo region (synthetic data)");
-        }
+    {
+        tracing::info!("loaded the fictional demo region (synthetic data)");
     }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -181,25 +180,23 @@ async fn same_origin_only(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if !safe {
-        if let Some(origin) = request.headers().get(header::ORIGIN) {
-            let origin_host = origin
-                .to_str()
-                .ok()
-                .and_then(|o| o.split_once("://"))
-                .map(|(_, host)| host);
-            let host = request
-                .headers()
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok());
-            if origin_host.is_none() || origin_host != host {
-                return (
-                    axum::http::StatusCode::FORBIDDEN,
-                    "Dit formulier kwam van een andere website en is geweigerd. / \
+    if !safe && let Some(origin) = request.headers().get(header::ORIGIN) {
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, host)| host);
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
+        if origin_host.is_none() || origin_host != host {
+            return (
+                axum::http::StatusCode::FORBIDDEN,
+                "Dit formulier kwam van een andere website en is geweigerd. / \
                      This form came from another website and was refused.",
-                )
-                    .into_response();
-            }
+            )
+                .into_response();
         }
     }
     next.run(request).await
