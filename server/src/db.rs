@@ -1,5 +1,7 @@
 //! The database connection: SQLite by default, PostgreSQL by URL, one code path.
 
+use std::time::Duration;
+
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
@@ -28,10 +30,20 @@ pub async fn connect_and_migrate(args: &DatabaseArgs) -> anyhow::Result<Database
 /// - `secure_delete` overwrites deleted content (a submitted draft, a
 ///   rewritten response) instead of leaving it readable in free space;
 /// - foreign keys are checked.
+///
+/// A request waits for a connection only briefly: when PostgreSQL is away it
+/// gets a 503 with `Retry-After` at once instead of hanging for the outage,
+/// and the pool reconnects by itself when the database is back. SQLite's
+/// only wait is for its single writer, so it may wait longer.
 fn options(url: String) -> ConnectOptions {
     let sqlite = url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
+    options.acquire_timeout(if sqlite {
+        Duration::from_secs(5)
+    } else {
+        Duration::from_secs(1)
+    });
     if sqlite {
         // One writer at a time is SQLite's nature; a small pool avoids lock churn.
         options.max_connections(8);

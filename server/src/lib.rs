@@ -5,11 +5,13 @@
 
 pub mod admin;
 pub mod auth;
+pub mod client;
 pub mod config;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod entities;
+pub mod error;
 pub mod results;
 pub mod routes;
 pub mod secrets;

@@ -57,15 +57,22 @@ async fn the_language_form_works_without_javascript(backend: Backend) {
 
 async fn the_language_form_refuses_bad_input_and_foreign_redirects(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let unknown = app.post_form("/language", &[("lang", "xx")]).await;
-    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        unknown
-            .text()
+    // Refused in the reader's language.
+    for (language, words) in [
+        ("en", "We do not know this language"),
+        ("nl", "Deze taal kennen we niet"),
+    ] {
+        let unknown = app
+            .http
+            .post(app.url("/language"))
+            .header(header::ACCEPT_LANGUAGE, language)
+            .form(&[("lang", "xx")])
+            .send()
             .await
-            .unwrap()
-            .contains("We do not know this language")
-    );
+            .unwrap();
+        assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+        assert!(unknown.text().await.unwrap().contains(words), "{language}");
+    }
 
     let missing = app.post_form("/language", &[("back", "/")]).await;
     assert!(missing.status().is_client_error(), "{}", missing.status());

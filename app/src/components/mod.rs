@@ -2,3 +2,4 @@
 
 pub mod language_switch;
 pub mod site_header;
+pub mod text_area;

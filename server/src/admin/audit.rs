@@ -2,16 +2,17 @@
 //! region coordinator. Entries name ids and settings, never answers or
 //! passwords.
 
-use axum::{Router, extract::State, http::HeaderMap, response::Response, routing::get};
+use axum::{Router, extract::State, response::Response, routing::get};
 use chrono::Utc;
 use leptos::prelude::*;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, QuerySelect, Set,
 };
 
-use super::{Staff, say, unavailable};
+use super::{Staff, say};
 use crate::auth::authz::{Action, Target};
 use crate::entities::{app_user, audit_log};
+use crate::error::AppError;
 use crate::routes::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -42,23 +43,19 @@ pub async fn record(
 /// How many of the latest entries the page shows.
 const SHOWN: u64 = 500;
 
-async fn audit_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::ViewAudit, Some(Target::Region)));
-    let entries = match audit_log::Entity::find()
+async fn audit_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff.require(Action::ViewAudit, Some(Target::Region))?;
+    let entries = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::Id)
         .limit(SHOWN)
         .all(&state.db)
-        .await
-    {
-        Ok(entries) => entries,
-        Err(error) => return unavailable(error),
-    };
-    let names: std::collections::HashMap<i32, String> =
-        match app_user::Entity::find().all(&state.db).await {
-            Ok(users) => users.into_iter().map(|u| (u.id, u.display_name)).collect(),
-            Err(error) => return unavailable(error),
-        };
+        .await?;
+    let names: std::collections::HashMap<i32, String> = app_user::Entity::find()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
     let lang = staff.lang;
     let rows = entries
         .into_iter()
@@ -76,7 +73,7 @@ async fn audit_page(State(state): State<AppState>, headers: HeaderMap) -> Respon
             )
         })
         .collect::<Vec<_>>();
-    staff.page(say(lang, "Logboek", "Audit log"), move || {
+    Ok(staff.page(say(lang, "Logboek", "Audit log"), move || {
         view! {
             <p>{say(lang, "De laatste 500 wijzigingen, nieuwste eerst.", "The latest 500 changes, newest first.")}</p>
             <div class="table-wrap">
@@ -101,5 +98,5 @@ async fn audit_page(State(state): State<AppState>, headers: HeaderMap) -> Respon
                 </table>
             </div>
         }
-    })
+    }))
 }

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use app::i18n::Lang;
 use axum::{
-    Form, Router,
-    extract::{Path, State, rejection::FormRejection},
+    Router,
+    extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -25,12 +25,13 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Transact
 use serde::Deserialize;
 use surveys::{ClassCode, Release, WaveResults};
 
-use super::{CsrfField, Options, Problem, Problems, Staff, not_found, parse_id, say, unavailable};
+use super::{CsrfField, CsrfForm, Options, Problem, Problems, Staff, parse_id, say};
 use crate::auth::authz::{Action, Target, lookup};
 use crate::auth::role::Role;
 use crate::dashboard::build::Words;
 use crate::dashboard::waves::shown_waves;
 use crate::entities::{app_user, class_code, school, survey_wave};
+use crate::error::AppError;
 use crate::results::ResultsError;
 use crate::routes::AppState;
 use crate::survey::codes::{self, NewClass, submission_limit};
@@ -53,14 +54,13 @@ pub fn routes() -> Router<AppState> {
 const REFRESH_SECONDS: &str = "30";
 
 /// A school coordinator's way to their own school's classes.
-async fn own_classes(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
+async fn own_classes(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     let Some(school) = staff.principal.school else {
-        return not_found(staff.lang);
+        return Err(AppError::NotFound);
     };
-    let target = attempt!(lookup::school(&state.db, school).await.map_err(unavailable));
-    attempt!(staff.require(Action::RegisterClasses, target));
-    Redirect::to(&format!("/staff/schools/{school}/classes")).into_response()
+    let target = lookup::school(&state.db, school).await?;
+    staff.require(Action::RegisterClasses, target)?;
+    Ok(Redirect::to(&format!("/staff/schools/{school}/classes")).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -247,54 +247,45 @@ async fn permitted_school(
     state: &AppState,
     staff: &Staff,
     id: &str,
-) -> Result<school::Model, Response> {
+) -> Result<school::Model, AppError> {
     let Some(id) = parse_id(id) else {
-        return Err(not_found(staff.lang));
+        return Err(AppError::NotFound);
     };
-    let target = lookup::school(&state.db, id).await.map_err(unavailable)?;
+    let target = lookup::school(&state.db, id).await?;
     staff.require(Action::RegisterClasses, target)?;
     school::Entity::find_by_id(id)
         .one(&state.db)
-        .await
-        .map_err(unavailable)?
-        .ok_or_else(|| not_found(staff.lang))
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 async fn classes_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<String>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    let school = attempt!(permitted_school(&state, &staff, &id).await);
-    match school_classes(&state, school).await {
-        Ok(data) => classes_form(
-            &staff,
-            StatusCode::OK,
-            data,
-            vec![],
-            NewClassForm {
-                year: "2".into(),
-                ..Default::default()
-            },
-        ),
-        Err(error) => unavailable(error),
-    }
+) -> Result<Response, AppError> {
+    let school = permitted_school(&state, &staff, &id).await?;
+    let data = school_classes(&state, school).await?;
+    Ok(classes_form(
+        &staff,
+        StatusCode::OK,
+        data,
+        vec![],
+        NewClassForm {
+            year: "2".into(),
+            ..Default::default()
+        },
+    ))
 }
 
 async fn register_class(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<String>,
-    form: Result<Form<NewClassForm>, FormRejection>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    let school = attempt!(permitted_school(&state, &staff, &id).await);
-    let form = attempt!(staff.accept(form));
-    let data = match school_classes(&state, school).await {
-        Ok(data) => data,
-        Err(error) => return unavailable(error),
-    };
+    CsrfForm(form): CsrfForm<NewClassForm>,
+) -> Result<Response, AppError> {
+    let school = permitted_school(&state, &staff, &id).await?;
+    let data = school_classes(&state, school).await?;
     let lang = staff.lang;
     let mut problems = vec![];
     let wave = parse_id(form.wave.trim()).filter(|id| data.waves.iter().any(|w| w.id == *id));
@@ -371,13 +362,13 @@ async fn register_class(
     let (Some(wave), Some(year), Some(size), Ok(teacher), true) =
         (wave, year, size, teacher, problems.is_empty())
     else {
-        return classes_form(
+        return Ok(classes_form(
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
             data,
             problems,
             form,
-        );
+        ));
     };
     let school_id = data.school.id;
     let result = async {
@@ -405,10 +396,8 @@ async fn register_class(
         Ok::<_, DbErr>(row.id)
     }
     .await;
-    match result {
-        Ok(id) => Redirect::to(&format!("/staff/classes/{id}/sheet")).into_response(),
-        Err(error) => unavailable(error),
-    }
+    let id = result?;
+    Ok(Redirect::to(&format!("/staff/classes/{id}/sheet")).into_response())
 }
 
 fn grouped(code: &str) -> String {
@@ -434,26 +423,20 @@ fn qr_svg(text: &str) -> Option<String> {
 async fn code_sheet(
     State(state): State<AppState>,
     headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<String>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
+) -> Result<Response, AppError> {
     let Some(id) = parse_id(&id) else {
-        return not_found(staff.lang);
+        return Err(AppError::NotFound);
     };
-    let code = match class_code::Entity::find_by_id(id).one(&state.db).await {
-        Ok(code) => code,
-        Err(error) => return unavailable(error),
-    };
+    let code = class_code::Entity::find_by_id(id).one(&state.db).await?;
     let target = match &code {
-        Some(code) => match lookup::school(&state.db, code.school_id).await {
-            Ok(target) => target,
-            Err(error) => return unavailable(error),
-        },
+        Some(code) => lookup::school(&state.db, code.school_id).await?,
         None => None,
     };
-    attempt!(staff.require(Action::RegisterClasses, target));
+    staff.require(Action::RegisterClasses, target)?;
     let Some(code) = code else {
-        return not_found(staff.lang);
+        return Err(AppError::NotFound);
     };
     let (school, wave) = match (
         school::Entity::find_by_id(code.school_id)
@@ -464,8 +447,8 @@ async fn code_sheet(
             .await,
     ) {
         (Ok(Some(school)), Ok(Some(wave))) => (school, wave),
-        (Err(error), _) | (_, Err(error)) => return unavailable(error),
-        _ => return not_found(staff.lang),
+        (Err(error), _) | (_, Err(error)) => return Err(error.into()),
+        _ => return Err(AppError::NotFound),
     };
     let lang = staff.lang;
     let (address, qr_address) = survey_address(&state, &headers, &code.code);
@@ -474,7 +457,7 @@ async fn code_sheet(
     let label = code.label.clone().unwrap_or_default();
     let limit = submission_limit(code.expected_size);
     let title = format!("{} {label}", say(lang, "Codeblad", "Code sheet"));
-    staff.page(&title, move || {
+    Ok(staff.page(&title, move || {
         view! {
             <article class="code-sheet">
                 <p class="sheet-school">{school.name}" · "{wave.name}</p>
@@ -493,7 +476,7 @@ async fn code_sheet(
                 <p class="no-print hint">{say(lang, "Afdrukken op A4: Ctrl+P (of ⌘P op een Mac).", "Print on A4: Ctrl+P (or ⌘P on a Mac).")}</p>
             </article>
         }
-    })
+    }))
 }
 
 /// One class's count as a member of staff may see it.
@@ -505,10 +488,9 @@ struct Count {
     expected: i32,
 }
 
-async fn counts_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
+async fn counts_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     let Some(school) = staff.principal.school else {
-        return not_found(staff.lang);
+        return Err(AppError::NotFound);
     };
     let rows = async {
         let waves: HashMap<i32, survey_wave::Model> = survey_wave::Entity::find()
@@ -542,10 +524,7 @@ async fn counts_page(State(state): State<AppState>, headers: HeaderMap) -> Respo
         )
     }
     .await;
-    let rows = match rows {
-        Ok(rows) => rows,
-        Err(error) => return unavailable(error),
-    };
+    let rows = rows?;
     let lang = staff.lang;
     let mut response = staff.page(say(lang, "Ingevulde lijsten", "Submissions"), move || {
         view! {
@@ -579,12 +558,11 @@ async fn counts_page(State(state): State<AppState>, headers: HeaderMap) -> Respo
     response
         .headers_mut()
         .insert("refresh", HeaderValue::from_static(REFRESH_SECONDS));
-    response
+    Ok(response)
 }
 
-async fn response_board(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::ViewResponseRates, Some(Target::Region)));
+async fn response_board(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff.require(Action::ViewResponseRates, Some(Target::Region))?;
     let data = async {
         let waves = survey_wave::Entity::find()
             .filter(survey_wave::Column::Status.eq("open"))
@@ -626,10 +604,7 @@ async fn response_board(State(state): State<AppState>, headers: HeaderMap) -> Re
         Ok::<_, DbErr>(boards)
     }
     .await;
-    let boards = match data {
-        Ok(boards) => boards,
-        Err(error) => return unavailable(error),
-    };
+    let boards = data?;
     let lang = staff.lang;
     let percent = |used: i32, expected: i32| {
         if expected > 0 {
@@ -675,7 +650,7 @@ async fn response_board(State(state): State<AppState>, headers: HeaderMap) -> Re
     response
         .headers_mut()
         .insert("refresh", HeaderValue::from_static(REFRESH_SECONDS));
-    response
+    Ok(response)
 }
 
 /// A class's label, codes used and expected size.

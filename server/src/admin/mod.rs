@@ -2,22 +2,12 @@
 //! code sheets for school coordinators, live counts for teachers. Plain forms
 //! rendered on the server, in Dutch or English, without script.
 //!
-//! Every handler starts from [`Staff::from_request`] (no session: to the login
-//! page) and asks [`Staff::require`] before it reads or changes anything; that
-//! calls the one authorization function, and a denial is answered exactly like
-//! something that does not exist. Every form carries the session's CSRF token,
-//! checked by [`Staff::accept`] before anything changes.
-
-/// The value of a step that either goes on or has the response to send:
-/// `let staff = attempt!(Staff::from_request(&state, &headers).await);`
-macro_rules! attempt {
-    ($step:expr) => {
-        match $step {
-            Ok(value) => value,
-            Err(response) => return response,
-        }
-    };
-}
+//! Every handler takes a [`Staff`] (no session: to the login page) and asks
+//! [`Staff::require`] before it reads or changes anything; that calls the one
+//! authorization function, and a denial is answered exactly like something
+//! that does not exist. Every form arrives through [`CsrfForm`], which reads it
+//! only when it carries the session's CSRF token. Failures are
+//! [`AppError`]s.
 
 pub mod audit;
 pub mod classes;
@@ -28,11 +18,13 @@ pub mod waves;
 use app::document;
 use app::i18n::Lang;
 use axum::{
-    Router,
-    http::{HeaderMap, StatusCode},
-    response::{Html, IntoResponse, Redirect, Response},
+    Form, Router,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{HeaderMap, StatusCode, request::Parts},
+    response::{Html, IntoResponse, Response},
 };
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -40,6 +32,7 @@ use crate::auth::authz::{self, Action, Principal, Target};
 use crate::auth::role::Role;
 use crate::auth::session;
 use crate::entities::app_user;
+use crate::error::AppError;
 use crate::routes::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -60,6 +53,7 @@ pub fn say(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
 }
 
 /// A signed-in member of staff making this request.
+#[derive(Clone)]
 pub struct Staff {
     pub user: app_user::Model,
     pub principal: Principal,
@@ -70,25 +64,20 @@ pub struct Staff {
 }
 
 impl Staff {
-    /// The member of staff signed in on this request, or the response to send
-    /// instead (the login page when there is no live session).
-    pub async fn from_request(state: &AppState, headers: &HeaderMap) -> Result<Staff, Response> {
+    /// The member of staff signed in on this request; without a live session,
+    /// [`AppError::LoginRequired`].
+    pub async fn from_request(state: &AppState, headers: &HeaderMap) -> Result<Staff, AppError> {
         let lang = Lang::from_headers(headers);
         let live = session::current(&state.db, headers)
-            .await
-            .map_err(unavailable)?;
-        let Some(live) = live else {
-            return Err(Redirect::to("/login").into_response());
-        };
+            .await?
+            .ok_or(AppError::LoginRequired)?;
         let principal = authz::principal(&state.db, &live.user)
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(|| not_found(lang))?;
+            .await?
+            .ok_or(AppError::NotFound)?;
         let synthetic = crate::entities::region::Entity::find()
             .filter(crate::entities::region::Column::Synthetic.eq(true))
             .count(&state.db)
-            .await
-            .map_err(unavailable)?
+            .await?
             > 0;
         Ok(Staff {
             user: live.user,
@@ -102,14 +91,10 @@ impl Staff {
     /// Goes on only when the authorization function allows `action` on
     /// `target`; a target that does not exist (`None`) and a denied one get the
     /// same "not found".
-    #[expect(
-        clippy::result_large_err,
-        reason = "the refusal is the page to send; it is built once per request"
-    )]
-    pub fn require(&self, action: Action, target: Option<Target>) -> Result<(), Response> {
+    pub fn require(&self, action: Action, target: Option<Target>) -> Result<(), AppError> {
         match target {
             Some(target) if authz::may(&self.principal, action, &target) => Ok(()),
-            _ => Err(not_found(self.lang)),
+            _ => Err(AppError::NotFound),
         }
     }
 
@@ -117,42 +102,12 @@ impl Staff {
         authz::may(&self.principal, action, target)
     }
 
-    /// A posted form, once it could be read and carries this session's CSRF
-    /// token; otherwise the refusal to send (nothing has changed).
-    #[expect(
-        clippy::result_large_err,
-        reason = "the refusal is the page to send; it is built once per request"
-    )]
-    pub fn accept<T: CsrfForm>(
-        &self,
-        form: Result<axum::Form<T>, axum::extract::rejection::FormRejection>,
-    ) -> Result<T, Response> {
-        let Ok(axum::Form(form)) = form else {
-            return Err(bad_form(self.lang));
-        };
-        self.check_form(form.csrf())?;
-        Ok(form)
-    }
-
     /// Goes on only when a posted form carries this session's CSRF token.
-    #[expect(
-        clippy::result_large_err,
-        reason = "the refusal is the page to send; it is built once per request"
-    )]
-    fn check_form(&self, token: &str) -> Result<(), Response> {
+    fn check_form(&self, token: &str) -> Result<(), AppError> {
         if crate::secrets::constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes()) {
             Ok(())
         } else {
-            Err(message_page(
-                self.lang,
-                StatusCode::FORBIDDEN,
-                say(self.lang, "Formulier verlopen", "Form expired"),
-                say(
-                    self.lang,
-                    "Dit formulier is verlopen of kwam niet van Peiling. Er is niets veranderd. Open de pagina opnieuw en probeer het nog eens.",
-                    "This form has expired or did not come from Peiling. Nothing was changed. Open the page again and try once more.",
-                ),
-            ))
+            Err(AppError::FormExpired)
         }
     }
 
@@ -273,11 +228,14 @@ fn navigation(staff: &Staff) -> Vec<(&'static str, &'static str)> {
     links
 }
 
-/// The address this site is reached at, as the request shows it: `https` when
-/// the site is served over HTTPS (`--secure-cookies`), for links people copy
-/// or scan.
+/// The address this site is reached at, for links people copy or scan: the
+/// configured public URL, or else the request's `Host` (`https` when the site
+/// is served over HTTPS).
 pub fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
-    let scheme = if state.settings.secure_cookies {
+    if let Some(url) = &state.settings.public_url {
+        return url.clone();
+    }
+    let scheme = if state.settings.https() {
         "https"
     } else {
         "http"
@@ -306,52 +264,15 @@ pub fn message_page(lang: Lang, status: StatusCode, title: &str, text: &str) -> 
     (status, Html(html)).into_response()
 }
 
-/// The one answer for "does not exist" and "not yours".
-pub fn not_found(lang: Lang) -> Response {
-    message_page(
-        lang,
-        StatusCode::NOT_FOUND,
-        say(lang, "Niet gevonden", "Not found"),
-        say(
-            lang,
-            "Deze pagina bestaat niet, of je hebt er geen toegang toe.",
-            "This page does not exist, or you have no access to it.",
-        ),
-    )
-}
-
-/// A form whose fields could not be read at all.
-pub fn bad_form(lang: Lang) -> Response {
-    message_page(
-        lang,
-        StatusCode::BAD_REQUEST,
-        say(lang, "Formulier onleesbaar", "Form unreadable"),
-        say(
-            lang,
-            "Dit formulier kon niet gelezen worden. Er is niets veranderd.",
-            "This form could not be read. Nothing was changed.",
-        ),
-    )
-}
-
-pub fn unavailable(error: sea_orm::DbErr) -> Response {
-    tracing::error!(%error, "staff screens: database error");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Peiling kan de database nu niet bereiken. / Peiling cannot reach its database right now.",
-    )
-        .into_response()
-}
-
 /// A staff form: it carries the session's CSRF token.
-pub trait CsrfForm {
+pub trait CarriesCsrf {
     fn csrf(&self) -> &str;
 }
 
-/// Implements [`CsrfForm`] for forms whose token is the field `csrf`.
+/// Implements [`CarriesCsrf`] for forms whose token is the field `csrf`.
 macro_rules! csrf_form {
     ($($form:ty),+ $(,)?) => {
-        $(impl $crate::admin::CsrfForm for $form {
+        $(impl $crate::admin::CarriesCsrf for $form {
             fn csrf(&self) -> &str {
                 &self.csrf
             }
@@ -359,6 +280,44 @@ macro_rules! csrf_form {
     };
 }
 pub(crate) use csrf_form;
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    /// Looks the session up once per request; a later extractor (the form)
+    /// finds it in the request's extensions.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(staff) = parts.extensions.get::<Staff>() {
+            return Ok(staff.clone());
+        }
+        let staff = Staff::from_request(state, &parts.headers).await?;
+        parts.extensions.insert(staff.clone());
+        Ok(staff)
+    }
+}
+
+/// A posted staff form, read only when it carries the signed-in session's
+/// CSRF token; otherwise nothing changes and the request gets
+/// [`AppError::BadForm`] or [`AppError::FormExpired`].
+pub struct CsrfForm<T>(pub T);
+
+impl<T> FromRequest<AppState> for CsrfForm<T>
+where
+    T: DeserializeOwned + CarriesCsrf + Send,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = request.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        let request = Request::from_parts(parts, body);
+        let Ok(Form(form)) = Form::<T>::from_request(request, state).await else {
+            return Err(AppError::BadForm);
+        };
+        staff.check_form(form.csrf())?;
+        Ok(CsrfForm(form))
+    }
+}
 
 /// An id as a path or form field names it: a positive whole number.
 pub fn parse_id(raw: &str) -> Option<i32> {

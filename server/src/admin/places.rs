@@ -2,13 +2,8 @@
 //! villages, schools, the help text each municipality shows students after
 //! the survey, and the threshold k below which no figure is shown.
 
-use axum::{
-    Form, Router,
-    extract::{State, rejection::FormRejection},
-    http::{HeaderMap, StatusCode},
-    response::Response,
-    routing::get,
-};
+use app::components::text_area::TextArea;
+use axum::{Router, extract::State, http::StatusCode, response::Response, routing::get};
 use chrono::Utc;
 use leptos::prelude::*;
 use sea_orm::{
@@ -17,9 +12,10 @@ use sea_orm::{
 use serde::Deserialize;
 use surveys::SuppressionThreshold;
 
-use super::{CsrfField, Options, Problem, Problems, Staff, say, unavailable};
+use super::{CsrfField, CsrfForm, Options, Problem, Problems, Staff, say};
 use crate::auth::authz::{Action, Target};
 use crate::entities::{municipality, region, school, village};
+use crate::error::AppError;
 use crate::routes::AppState;
 
 super::csrf_form!(Change);
@@ -133,7 +129,7 @@ fn places_form(
                                 <input type="hidden" name="what" value="help"/>
                                 <input type="hidden" name="municipality" value=m.id.to_string()/>
                                 <label for=help_id.clone()>{say(lang, "Hulp na de vragenlijst (waar jongeren terechtkunnen)", "Help after the questionnaire (where young people can turn)")}</label>
-                                <textarea id=help_id name="value" rows="3" maxlength="2000">{m.help_text.unwrap_or_default()}</textarea>
+                                <TextArea id=help_id name="value" rows=3 maxlength=2000 text=m.help_text.unwrap_or_default()/>
                                 <button type="submit" class="button secondary">{say(lang, "Opslaan", "Save")}</button>
                             </form>
                         </article>
@@ -171,14 +167,18 @@ fn places_form(
     })
 }
 
-async fn places_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+async fn places_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
     let floor = state.settings.suppression_k.get();
-    match places(&state.db).await {
-        Ok(places) => places_form(&staff, StatusCode::OK, places, floor, vec![], false),
-        Err(error) => unavailable(error),
-    }
+    let places = places(&state.db).await?;
+    Ok(places_form(
+        &staff,
+        StatusCode::OK,
+        places,
+        floor,
+        vec![],
+        false,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -277,28 +277,23 @@ fn validate(staff: &Staff, floor: u32, form: &Change, known: &Places) -> Result<
 
 async fn change_places(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Change>, FormRejection>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
-    let form = attempt!(staff.accept(form));
+    staff: Staff,
+    CsrfForm(form): CsrfForm<Change>,
+) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
     let floor = state.settings.suppression_k.get();
-    let known = match places(&state.db).await {
-        Ok(known) => known,
-        Err(error) => return unavailable(error),
-    };
+    let known = places(&state.db).await?;
     let valid = match validate(&staff, floor, &form, &known) {
         Ok(valid) => valid,
         Err(problem) => {
-            return places_form(
+            return Ok(places_form(
                 &staff,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 known,
                 floor,
                 vec![problem],
                 false,
-            );
+            ));
         }
     };
     let actor = Some(staff.user.id);
@@ -390,11 +385,14 @@ async fn change_places(
         txn.commit().await
     }
     .await;
-    if let Err(error) = result {
-        return unavailable(error);
-    }
-    match places(&state.db).await {
-        Ok(places) => places_form(&staff, StatusCode::OK, places, floor, vec![], true),
-        Err(error) => unavailable(error),
-    }
+    result?;
+    let places = places(&state.db).await?;
+    Ok(places_form(
+        &staff,
+        StatusCode::OK,
+        places,
+        floor,
+        vec![],
+        true,
+    ))
 }

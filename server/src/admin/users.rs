@@ -17,13 +17,11 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use super::{
-    CsrfField, Options, Problem, Problems, Staff, bad_form, message_page, not_found, say,
-    unavailable,
-};
+use super::{CsrfField, CsrfForm, Options, Problem, Problems, Staff, message_page, say};
 use crate::auth::authz::{Action, Target};
-use crate::auth::{password, role::Role, session};
+use crate::auth::{password, role::Role, session, throttle};
 use crate::entities::{app_user, municipality, password_reset, school, user_village, village};
+use crate::error::AppError;
 use crate::routes::AppState;
 use crate::secrets;
 use app::i18n::Lang;
@@ -43,8 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reset/{token}", get(reset_page).post(reset_password))
 }
 
-async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
+async fn home(staff: Staff) -> Result<Response, AppError> {
     let lang = staff.lang;
     let role = staff.role().label();
     let title = format!(
@@ -52,7 +49,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
         say(lang, "Welkom", "Welcome"),
         staff.user.display_name
     );
-    staff.page(&title, move || {
+    Ok(staff.page(&title, move || {
         view! {
             <p>{say(lang, "Je bent ingelogd als", "You are logged in as")}" "<strong>{lang.text(role)}</strong>"."</p>
             <p>{say(
@@ -61,7 +58,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
                 "Choose above what you want to do. You see only what belongs to your role.",
             )}</p>
         }
-    })
+    }))
 }
 
 // ---- own password ----------------------------------------------------------
@@ -100,9 +97,8 @@ fn password_form(
     })
 }
 
-async fn password_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    password_form(&staff, StatusCode::OK, vec![], false)
+async fn password_page(staff: Staff) -> Result<Response, AppError> {
+    Ok(password_form(&staff, StatusCode::OK, vec![], false))
 }
 
 /// Problems with a new password, in the user's language.
@@ -143,13 +139,37 @@ fn new_password_problems(lang: Lang, new: &str, repeat: &str) -> Vec<Problem> {
 async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,
-    form: Result<Form<PasswordChange>, FormRejection>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    let form = attempt!(staff.accept(form));
+    staff: Staff,
+    CsrfForm(form): CsrfForm<PasswordChange>,
+) -> Result<Response, AppError> {
     let mut problems = new_password_problems(staff.lang, &form.new, &form.repeat);
-    let proven = password::verify(form.current, Some(staff.user.password_hash.clone())).await;
-    if !proven {
+    // The current password is guessed no more often than at the login.
+    let account = [throttle::Key::account(&staff.user.email)];
+    if throttle::attempt(&state.db, &account).await? {
+        problems.insert(
+            0,
+            Problem {
+                field: "current",
+                text: say(
+                    staff.lang,
+                    "Te veel pogingen. Wacht een kwartier en probeer het opnieuw.",
+                    "Too many attempts. Wait a quarter of an hour and try again.",
+                ),
+            },
+        );
+        return Ok(password_form(
+            &staff,
+            StatusCode::TOO_MANY_REQUESTS,
+            problems,
+            false,
+        ));
+    }
+    let proven = password::verify(form.current, Some(staff.user.password_hash.clone()))
+        .await
+        .map_err(|password::Busy| AppError::Busy)?;
+    if proven {
+        throttle::succeed(&state.db, &account[0]).await?;
+    } else {
         problems.insert(
             0,
             Problem {
@@ -163,12 +183,18 @@ async fn change_password(
         );
     }
     if !problems.is_empty() {
-        return password_form(&staff, StatusCode::UNPROCESSABLE_ENTITY, problems, false);
+        return Ok(password_form(
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problems,
+            false,
+        ));
     }
     let result = async {
         let hash = hash_off_thread(form.new).await?;
         let txn = state.db.begin().await?;
         set_password(&txn, staff.user.id, hash).await?;
+        session::end_others_of(&txn, staff.user.id, &headers).await?;
         super::audit::record(
             &txn,
             Some(staff.user.id),
@@ -180,10 +206,8 @@ async fn change_password(
         txn.commit().await
     }
     .await;
-    match result {
-        Ok(()) => password_form(&staff, StatusCode::OK, vec![], true),
-        Err(error) => unavailable(error),
-    }
+    result?;
+    Ok(password_form(&staff, StatusCode::OK, vec![], true))
 }
 
 async fn hash_off_thread(secret: String) -> Result<String, DbErr> {
@@ -193,8 +217,8 @@ async fn hash_off_thread(secret: String) -> Result<String, DbErr> {
         .map_err(|e| DbErr::Custom(format!("hashing failed: {e}")))
 }
 
-/// Stores a new password hash. Other sessions of the user stay valid: the
-/// person changing it is signed in on this one.
+/// Stores a new password hash; every reset link still open for the user
+/// stops working (it was made for the old password).
 async fn set_password(
     db: &impl sea_orm::ConnectionTrait,
     user_id: i32,
@@ -207,6 +231,10 @@ async fn set_password(
     }
     .update(db)
     .await?;
+    password_reset::Entity::delete_many()
+        .filter(password_reset::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -416,20 +444,17 @@ fn UserFields(lang: Lang, options: ScopeOptions, kept: NewUser) -> impl IntoView
     }
 }
 
-async fn users_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
-    match choices(&state.db).await {
-        Ok(choices) => users_form(
-            &staff,
-            StatusCode::OK,
-            choices,
-            vec![],
-            NewUser::default(),
-            None,
-        ),
-        Err(error) => unavailable(error),
-    }
+async fn users_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
+    let choices = choices(&state.db).await?;
+    Ok(users_form(
+        &staff,
+        StatusCode::OK,
+        choices,
+        vec![],
+        NewUser::default(),
+        None,
+    ))
 }
 
 /// A checked new account.
@@ -585,26 +610,22 @@ fn validate_user(
 async fn create_user(
     State(state): State<AppState>,
     headers: HeaderMap,
-    form: Result<Form<NewUser>, FormRejection>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
-    let form = attempt!(staff.accept(form));
-    let known = match choices(&state.db).await {
-        Ok(known) => known,
-        Err(error) => return unavailable(error),
-    };
+    staff: Staff,
+    CsrfForm(form): CsrfForm<NewUser>,
+) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
+    let known = choices(&state.db).await?;
     let valid = match validate_user(staff.lang, &form, &known, None) {
         Ok(valid) => valid,
         Err(problems) => {
-            return users_form(
+            return Ok(users_form(
                 &staff,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 known,
                 problems,
                 form,
                 None,
-            );
+            ));
         }
     };
     let region = staff.user.region_id;
@@ -654,21 +675,18 @@ async fn create_user(
     .await;
     match result {
         Ok(token) => {
-            let choices = match choices(&state.db).await {
-                Ok(choices) => choices,
-                Err(error) => return unavailable(error),
-            };
+            let choices = choices(&state.db).await?;
             let link = reset_link(&state, &headers, &token);
-            users_form(
+            Ok(users_form(
                 &staff,
                 StatusCode::CREATED,
                 choices,
                 vec![],
                 NewUser::default(),
                 Some((valid.email, link)),
-            )
+            ))
         }
-        Err(error) => unavailable(error),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -704,13 +722,12 @@ struct CsrfOnly {
 async fn issue_reset(
     State(state): State<AppState>,
     headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<String>,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
-    attempt!(staff.accept(form));
-    let user = attempt!(account(&state, &staff, &id).await);
+    CsrfForm(_): CsrfForm<CsrfOnly>,
+) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
+    let user = account(&state, &id).await?;
     let result = async {
         let txn = state.db.begin().await?;
         let token = new_reset(&txn, user.id).await?;
@@ -726,14 +743,11 @@ async fn issue_reset(
         Ok::<_, DbErr>(token)
     }
     .await;
-    let token = match result {
-        Ok(token) => token,
-        Err(error) => return unavailable(error),
-    };
+    let token = result?;
     let lang = staff.lang;
     let link = reset_link(&state, &headers, &token);
     let email = user.email;
-    staff.page(say(lang, "Link om een wachtwoord te kiezen", "Link to choose a password"), move || {
+    Ok(staff.page(say(lang, "Link om een wachtwoord te kiezen", "Link to choose a password"), move || {
         view! {
             <p>{say(lang, "Geef deze link aan", "Give this link to")}" "<strong>{email}</strong>". "
             {say(lang, "Hij werkt één keer, 48 uur lang. Een eerdere link werkt niet meer.",
@@ -741,7 +755,7 @@ async fn issue_reset(
             <p><code class="link" id="reset-link">{link}</code></p>
             <p><a href="/staff/users">{say(lang, "Terug naar de gebruikers", "Back to the users")}</a></p>
         }
-    })
+    }))
 }
 
 // ---- the one-time link -----------------------------------------------------
@@ -807,7 +821,7 @@ async fn reset_page(
     match live_reset(&state.db, &token).await {
         Ok(Some(_)) => reset_form(lang, StatusCode::OK, &token, vec![]),
         Ok(None) => link_dead(lang),
-        Err(error) => unavailable(error),
+        Err(error) => AppError::from(error).into_response(),
     }
 }
 
@@ -827,10 +841,10 @@ async fn reset_password(
     let reset = match live_reset(&state.db, &token).await {
         Ok(Some(reset)) => reset,
         Ok(None) => return link_dead(lang),
-        Err(error) => return unavailable(error),
+        Err(error) => return AppError::from(error).into_response(),
     };
     let Ok(Form(form)) = form else {
-        return bad_form(lang);
+        return AppError::BadForm.into_response();
     };
     let problems = new_password_problems(lang, &form.new, &form.repeat);
     if !problems.is_empty() {
@@ -865,7 +879,7 @@ async fn reset_password(
     match result {
         Ok(true) => Redirect::to("/login?reset=done").into_response(),
         Ok(false) => link_dead(lang),
-        Err(error) => unavailable(error),
+        Err(error) => AppError::from(error).into_response(),
     }
 }
 
@@ -873,15 +887,14 @@ async fn reset_password(
 
 /// The account a request names, if it exists (the caller already proved to be
 /// allowed to administer).
-async fn account(state: &AppState, staff: &Staff, id: &str) -> Result<app_user::Model, Response> {
+async fn account(state: &AppState, id: &str) -> Result<app_user::Model, AppError> {
     let Some(id) = super::parse_id(id) else {
-        return Err(not_found(staff.lang));
+        return Err(AppError::NotFound);
     };
     app_user::Entity::find_by_id(id)
         .one(&state.db)
-        .await
-        .map_err(unavailable)?
-        .ok_or_else(|| not_found(staff.lang))
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The edit form's fields as they stand for `user`.
@@ -945,36 +958,34 @@ fn edit_form(
 
 async fn edit_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<String>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
-    let user = attempt!(account(&state, &staff, &id).await);
+) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
+    let user = account(&state, &id).await?;
     let loaded =
         async { Ok::<_, DbErr>((choices(&state.db).await?, as_form(&state, &user).await?)) };
-    match loaded.await {
-        Ok((choices, kept)) => {
-            edit_form(&staff, StatusCode::OK, &user, choices, vec![], kept, false)
-        }
-        Err(error) => unavailable(error),
-    }
+    let (choices, kept) = loaded.await?;
+    Ok(edit_form(
+        &staff,
+        StatusCode::OK,
+        &user,
+        choices,
+        vec![],
+        kept,
+        false,
+    ))
 }
 
 async fn change_user(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<String>,
-    form: Result<Form<NewUser>, FormRejection>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
-    let user = attempt!(account(&state, &staff, &id).await);
-    let form = attempt!(staff.accept(form));
-    let known = match choices(&state.db).await {
-        Ok(known) => known,
-        Err(error) => return unavailable(error),
-    };
+    CsrfForm(form): CsrfForm<NewUser>,
+) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
+    let user = account(&state, &id).await?;
+    let known = choices(&state.db).await?;
     let lang = staff.lang;
     let mut valid = validate_user(lang, &form, &known, Some(&user));
     let active = form.active.is_some();
@@ -1001,7 +1012,7 @@ async fn change_user(
     let valid = match valid {
         Ok(valid) => valid,
         Err(problems) => {
-            return edit_form(
+            return Ok(edit_form(
                 &staff,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &user,
@@ -1009,7 +1020,7 @@ async fn change_user(
                 problems,
                 form,
                 false,
-            );
+            ));
         }
     };
     let result = async {
@@ -1054,9 +1065,7 @@ async fn change_user(
         txn.commit().await
     }
     .await;
-    if let Err(error) = result {
-        return unavailable(error);
-    }
+    result?;
     let reloaded = async {
         let user = app_user::Entity::find_by_id(user.id)
             .one(&state.db)
@@ -1065,10 +1074,14 @@ async fn change_user(
         let kept = as_form(&state, &user).await?;
         Ok::<_, DbErr>((user, choices(&state.db).await?, kept))
     };
-    match reloaded.await {
-        Ok((user, choices, kept)) => {
-            edit_form(&staff, StatusCode::OK, &user, choices, vec![], kept, true)
-        }
-        Err(error) => unavailable(error),
-    }
+    let (user, choices, kept) = reloaded.await?;
+    Ok(edit_form(
+        &staff,
+        StatusCode::OK,
+        &user,
+        choices,
+        vec![],
+        kept,
+        true,
+    ))
 }

@@ -5,9 +5,9 @@
 //! figures, which exist only as releases of a closed wave.
 
 use axum::{
-    Form, Router,
-    extract::{Path, State, rejection::FormRejection},
-    http::{HeaderMap, StatusCode},
+    Router,
+    extract::{Path, State},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -19,9 +19,10 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use super::{CsrfField, Options, Problem, Problems, Staff, not_found, say, unavailable};
+use super::{CsrfField, CsrfForm, Options, Problem, Problems, Staff, say};
 use crate::auth::authz::{Action, Target};
 use crate::entities::{region, response, survey_wave, wave_release};
+use crate::error::AppError;
 use crate::results;
 use crate::routes::AppState;
 use app::i18n::Lang;
@@ -204,30 +205,25 @@ fn wave_actions(lang: Lang, id: i32, status: &str, csrf: String) -> AnyView {
     }
 }
 
-async fn waves_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
-    match rows(&state).await {
-        Ok(rows) => waves_form(
-            &staff,
-            StatusCode::OK,
-            rows,
-            vec![],
-            NewWave::default(),
-            None,
-        ),
-        Err(error) => unavailable(error),
-    }
+async fn waves_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
+    let rows = rows(&state).await?;
+    Ok(waves_form(
+        &staff,
+        StatusCode::OK,
+        rows,
+        vec![],
+        NewWave::default(),
+        None,
+    ))
 }
 
 async fn create_wave(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<NewWave>, FormRejection>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
-    let form = attempt!(staff.accept(form));
+    staff: Staff,
+    CsrfForm(form): CsrfForm<NewWave>,
+) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
     let lang = staff.lang;
     let mut problems = vec![];
     let name = form.name.trim().to_owned();
@@ -268,17 +264,15 @@ async fn create_wave(
         });
     }
     if !problems.is_empty() {
-        return match rows(&state).await {
-            Ok(rows) => waves_form(
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                rows,
-                problems,
-                form,
-                None,
-            ),
-            Err(error) => unavailable(error),
-        };
+        let rows = rows(&state).await?;
+        return Ok(waves_form(
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            rows,
+            problems,
+            form,
+            None,
+        ));
     }
     let result = async {
         let region = region::Entity::find()
@@ -310,10 +304,8 @@ async fn create_wave(
         txn.commit().await
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to("/staff/waves").into_response(),
-        Err(error) => unavailable(error),
-    }
+    result?;
+    Ok(Redirect::to("/staff/waves").into_response())
 }
 
 #[derive(Deserialize)]
@@ -328,36 +320,27 @@ struct Step {
 }
 
 /// The wave a path names, or the page that says it does not exist.
-async fn wave_named(
-    state: &AppState,
-    id: &str,
-    lang: Lang,
-) -> Result<survey_wave::Model, Response> {
+async fn wave_named(state: &AppState, id: &str) -> Result<survey_wave::Model, AppError> {
     let Some(id) = super::parse_id(id) else {
-        return Err(not_found(lang));
+        return Err(AppError::NotFound);
     };
     match survey_wave::Entity::find_by_id(id).one(&state.db).await {
         Ok(Some(wave)) => Ok(wave),
-        Ok(None) => Err(not_found(lang)),
-        Err(error) => Err(unavailable(error)),
+        Ok(None) => Err(AppError::NotFound),
+        Err(error) => Err(error.into()),
     }
 }
 
 async fn change_wave(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((id, step)): Path<(String, String)>,
-    form: Result<Form<Step>, FormRejection>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
-    let form = attempt!(staff.accept(form));
+    CsrfForm(form): CsrfForm<Step>,
+) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
     let lang = staff.lang;
-    let wave = attempt!(wave_named(&state, &id, lang).await);
-    let threshold = match super::places::threshold(&state).await {
-        Ok(threshold) => threshold,
-        Err(error) => return unavailable(error),
-    };
+    let wave = wave_named(&state, &id).await?;
+    let threshold = super::places::threshold(&state).await?;
     let actor = Some(staff.user.id);
     let refuse = |problem: Problem| async {
         match rows(&state).await {
@@ -369,7 +352,7 @@ async fn change_wave(
                 NewWave::default(),
                 None,
             ),
-            Err(error) => unavailable(error),
+            Err(error) => AppError::from(error).into_response(),
         }
     };
     let outcome: Result<&'static str, results::ResultsError> = match (
@@ -422,7 +405,7 @@ async fn change_wave(
         ("reopen", "closed") => {
             let reason = form.reason.trim();
             if reason.is_empty() || reason.chars().count() > 500 {
-                return refuse(Problem {
+                return Ok(refuse(Problem {
                     field: "name",
                     text: say(
                         lang,
@@ -430,7 +413,7 @@ async fn change_wave(
                         "Give a reason (at most 500 characters) to reopen the wave.",
                     ),
                 })
-                .await;
+                .await);
             }
             set_status(
                 &state,
@@ -444,7 +427,7 @@ async fn change_wave(
             .map_err(Into::into)
         }
         ("open" | "close" | "release" | "reopen", _) => {
-            return refuse(Problem {
+            return Ok(refuse(Problem {
                 field: "name",
                 text: say(
                     lang,
@@ -452,30 +435,30 @@ async fn change_wave(
                     "That is not possible in this wave's current status. Nothing was changed.",
                 ),
             })
-            .await;
+            .await);
         }
-        _ => return not_found(lang),
+        _ => return Err(AppError::NotFound),
     };
     match outcome {
         Ok(done) => match rows(&state).await {
-            Ok(rows) => waves_form(
+            Ok(rows) => Ok(waves_form(
                 &staff,
                 StatusCode::OK,
                 rows,
                 vec![],
                 NewWave::default(),
                 Some(done),
-            ),
-            Err(error) => unavailable(error),
+            )),
+            Err(error) => Err(error.into()),
         },
-        Err(results::ResultsError::Database(error)) => unavailable(error),
+        Err(results::ResultsError::Database(error)) => Err(error.into()),
         Err(results::ResultsError::Refused(refusal)) => {
             tracing::info!(wave = wave.id, key = refusal.key(), "no new release");
             if let results::Refusal::WouldWithhold { release, withheld } = refusal {
-                return withhold_choice(&staff, &wave, release, withheld);
+                return Ok(withhold_choice(&staff, &wave, release, withheld));
             }
             match rows(&state).await {
-                Ok(rows) => waves_form(
+                Ok(rows) => Ok(waves_form(
                     &staff,
                     StatusCode::CONFLICT,
                     rows,
@@ -485,13 +468,13 @@ async fn change_wave(
                     }],
                     NewWave::default(),
                     None,
-                ),
-                Err(error) => unavailable(error),
+                )),
+                Err(error) => Err(error.into()),
             }
         }
         Err(error) => {
             tracing::error!(%error, wave = wave.id, "could not compute a wave's results");
-            (
+            Ok((
                 StatusCode::INTERNAL_SERVER_ERROR,
                 say(
                     lang,
@@ -499,7 +482,7 @@ async fn change_wave(
                     "The figures could not be computed; nothing was released.",
                 ),
             )
-                .into_response()
+                .into_response())
         }
     }
 }
@@ -581,23 +564,19 @@ fn withhold_choice(
 /// marked provisional — the figures are released only when it closes.
 async fn provisional_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<String>,
-) -> Response {
-    let staff = attempt!(Staff::from_request(&state, &headers).await);
-    attempt!(staff.require(Action::Administer, Some(Target::Region)));
+) -> Result<Response, AppError> {
+    staff.require(Action::Administer, Some(Target::Region))?;
     let lang = staff.lang;
-    let wave = attempt!(wave_named(&state, &id, lang).await);
-    let counts = match results::provisional(&state.db, wave.id).await {
-        Ok(counts) => counts,
-        Err(error) => return unavailable(error),
-    };
+    let wave = wave_named(&state, &id).await?;
+    let counts = results::provisional(&state.db, wave.id).await?;
     let title = say(
         lang,
         "Voorlopig — niet gepubliceerd",
         "Provisional — not published",
     );
-    staff.page_with_status(StatusCode::OK, title, move || {
+    Ok(staff.page_with_status(StatusCode::OK, title, move || {
         view! {
             <p class="message provisional" role="note" data-provisional="true">
                 {say(lang,
@@ -615,7 +594,7 @@ async fn provisional_page(
             <p><a href="/staff/response">{say(lang, "Respons per school en klas", "Response per school and class")}</a></p>
             <p><a href="/staff/waves">{say(lang, "Terug naar de peilingen", "Back to the survey waves")}</a></p>
         }
-    })
+    }))
 }
 
 async fn set_status(

@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use super::{password, session, throttle};
 use crate::entities::app_user;
+use crate::error::AppError;
 use crate::routes::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -85,9 +86,9 @@ async fn log_in(
     let email = credentials.email.trim().to_lowercase();
     let keys = [
         throttle::Key::account(&email),
-        throttle::Key::client(peer.ip()),
+        throttle::Key::client(crate::client::address(&state.settings, peer, &headers)),
     ];
-    match throttle::locked(&state.db, &keys).await {
+    match throttle::attempt(&state.db, &keys).await {
         Ok(false) => {}
         Ok(true) => {
             return login_form(
@@ -97,7 +98,7 @@ async fn log_in(
                 email,
             );
         }
-        Err(error) => return unavailable(error),
+        Err(error) => return AppError::from(error).into_response(),
     }
     let account = match app_user::Entity::find()
         .filter(app_user::Column::Email.eq(&email))
@@ -105,15 +106,15 @@ async fn log_in(
         .await
     {
         Ok(account) => account.filter(|a| a.active),
-        Err(error) => return unavailable(error),
+        Err(error) => return AppError::from(error).into_response(),
     };
     let stored = account.as_ref().map(|a| a.password_hash.clone());
-    let proven = password::verify(credentials.password, stored).await;
+    let proven = match password::verify(credentials.password, stored).await {
+        Ok(proven) => proven,
+        Err(password::Busy) => return AppError::Busy.into_response(),
+    };
     let Some(account) = account.filter(|_| proven) else {
         tracing::info!("failed staff login");
-        if let Err(error) = throttle::fail(&state.db, &keys).await {
-            return unavailable(error);
-        }
         return login_form(
             StatusCode::UNAUTHORIZED,
             lang,
@@ -121,24 +122,25 @@ async fn log_in(
             email,
         );
     };
-    let [account_key, _] = keys;
-    if let Err(error) = throttle::succeed(&state.db, &account_key).await {
-        return unavailable(error);
+    let [account_key, client_key] = keys;
+    let settled = async {
+        throttle::succeed(&state.db, &account_key).await?;
+        throttle::refund(&state.db, &client_key).await
+    };
+    if let Err(error) = settled.await {
+        return AppError::from(error).into_response();
     }
     // A login always gets a fresh session; any earlier one of this browser ends.
     if let Err(error) = session::end(&state.db, &headers).await {
-        return unavailable(error);
+        return AppError::from(error).into_response();
     }
     match session::start(&state.db, account.id).await {
         Ok(token) => (
-            [(
-                header::SET_COOKIE,
-                session::cookie(Some(&token), state.settings.secure_cookies),
-            )],
+            [(header::SET_COOKIE, session::cookie(Some(&token)))],
             Redirect::to("/staff"),
         )
             .into_response(),
-        Err(error) => unavailable(error),
+        Err(error) => AppError::from(error).into_response(),
     }
 }
 
@@ -157,7 +159,7 @@ async fn log_out(
 ) -> Response {
     let live = match session::current(&state.db, &headers).await {
         Ok(live) => live,
-        Err(error) => return unavailable(error),
+        Err(error) => return AppError::from(error).into_response(),
     };
     if let Some(live) = live {
         let token = form.map(|Form(f)| f.csrf).unwrap_or_default();
@@ -169,24 +171,12 @@ async fn log_out(
                 .into_response();
         }
         if let Err(error) = session::end(&state.db, &headers).await {
-            return unavailable(error);
+            return AppError::from(error).into_response();
         }
     }
     (
-        [(
-            header::SET_COOKIE,
-            session::cookie(None, state.settings.secure_cookies),
-        )],
+        [(header::SET_COOKIE, session::cookie(None))],
         Redirect::to("/"),
-    )
-        .into_response()
-}
-
-fn unavailable(error: sea_orm::DbErr) -> Response {
-    tracing::error!(%error, "staff pages: database error");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Peiling kan de database nu niet bereiken. / Peiling cannot reach its database right now.",
     )
         .into_response()
 }

@@ -28,9 +28,10 @@ use serde::Deserialize;
 use surveys::wave::{ClassTally, ResponseRate, response_rates};
 use surveys::{Breakdown, Gender, MunicipalityId, Place, Residence, SchoolId, VillageId};
 
-use crate::admin::{Staff, message_page, not_found, say, unavailable};
+use crate::admin::{Staff, message_page, say};
 use crate::auth::authz::{Action, Target};
 use crate::entities::{class_code, municipality, region, school, village};
+use crate::error::AppError;
 use crate::routes::AppState;
 use build::{Community, Dashboard, Request, Selection};
 use waves::ShownWave;
@@ -245,9 +246,9 @@ async fn prepare(
     let lang = staff.lang;
     let places = Places::load(&state.db)
         .await
-        .map_err(unavailable)?
-        .ok_or_else(|| not_found(lang))?;
-    let (community, target) = places.named(place).ok_or_else(|| not_found(lang))?;
+        .map_err(AppError::from)?
+        .ok_or(AppError::NotFound)?;
+    let (community, target) = places.named(place).ok_or(AppError::NotFound)?;
     staff.require(Action::ViewFigures, Some(target))?;
     let waves = waves::shown_waves(&state.db, &state.results)
         .await
@@ -357,7 +358,7 @@ async fn prepare(
                 }
             }
         }
-        Target::ClassCode { .. } => return Err(not_found(lang)),
+        Target::ClassCode { .. } => return Err(AppError::NotFound.into()),
     }
     if target != Target::Region {
         if may_refer(&Target::Region) {
@@ -373,7 +374,7 @@ async fn prepare(
 
     let response = response_counts(&state.db, &places, &target, &waves)
         .await
-        .map_err(unavailable)?;
+        .map_err(AppError::from)?;
     let synthetic = places.region.synthetic;
     let dashboard = build::build(
         &waves,
@@ -388,7 +389,7 @@ async fn prepare(
             selection: selection.clone(),
         },
     )
-    .ok_or_else(|| not_found(lang))?;
+    .ok_or(AppError::NotFound)?;
     Ok(Built {
         staff,
         place: place.to_owned(),
@@ -473,7 +474,7 @@ async fn prepare_from_query(
     filters: Result<Query<Filters>, QueryRejection>,
 ) -> Result<Built, Response> {
     let Ok(Query(filters)) = filters else {
-        return Err(crate::admin::bad_form(Lang::from_headers(headers)));
+        return Err(crate::error::AppError::BadForm.into_response());
     };
     prepare(state, headers, place, &filters).await
 }
@@ -539,7 +540,7 @@ async fn download(
     };
     let lang = built.staff.lang;
     let Some((stem, format)) = parse_file(&file) else {
-        return not_found(lang);
+        return AppError::NotFound.into_response();
     };
     let stamp = format!(
         "peiling-{}-{}-{}",
@@ -557,12 +558,12 @@ async fn download(
                 .map(|t| t.table.clone()),
         );
         if matches!(format, Format::Csv) {
-            return not_found(lang);
+            return AppError::NotFound.into_response();
         }
     } else {
         match built.dashboard.table(stem) {
             Some(table) => tables.push(table.table.clone()),
-            None => return not_found(lang),
+            None => return AppError::NotFound.into_response(),
         }
     }
     if matches!(format, Format::Xlsx) {
@@ -577,25 +578,21 @@ async fn download(
 
 async fn codebook(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(file): Path<String>,
 ) -> Response {
-    let staff = match Staff::from_request(&state, &headers).await {
-        Ok(staff) => staff,
-        Err(response) => return response,
-    };
     // The codebook describes the questionnaire, not anybody's figures; whoever
     // has a dashboard may read it.
     let places = match Places::load(&state.db).await {
         Ok(Some(places)) => places,
-        Ok(None) => return not_found(staff.lang),
-        Err(error) => return unavailable(error),
+        Ok(None) => return AppError::NotFound.into_response(),
+        Err(error) => return AppError::from(error).into_response(),
     };
     if dashboards(&staff, &places).is_empty() {
-        return not_found(staff.lang);
+        return AppError::NotFound.into_response();
     }
     let Some(("codebook", format)) = parse_file(&file) else {
-        return not_found(staff.lang);
+        return AppError::NotFound.into_response();
     };
     let questionnaire = surveys::standard_v1();
     let mut tables = vec![reports::export::codebook(
@@ -642,15 +639,11 @@ fn notes(lang: Lang, synthetic: bool) -> reports::Table {
 }
 
 /// The places this viewer has a dashboard for.
-async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = match Staff::from_request(&state, &headers).await {
-        Ok(staff) => staff,
-        Err(response) => return response,
-    };
+async fn index(State(state): State<AppState>, staff: Staff) -> Response {
     let places = match Places::load(&state.db).await {
         Ok(Some(places)) => places,
-        Ok(None) => return not_found(staff.lang),
-        Err(error) => return unavailable(error),
+        Ok(None) => return AppError::NotFound.into_response(),
+        Err(error) => return AppError::from(error).into_response(),
     };
     let entries = dashboards(&staff, &places);
     page::index(staff, entries, places.region.synthetic)

@@ -4,7 +4,7 @@
 use app::i18n::{LANGUAGE_COOKIE, Lang};
 use axum::{
     Form,
-    http::{StatusCode, header},
+    http::header,
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
@@ -17,11 +17,7 @@ pub struct LanguageChoice {
 
 pub async fn choose(Form(choice): Form<LanguageChoice>) -> Response {
     let Some(lang) = Lang::from_code(&choice.lang) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            "Deze taal kennen we niet. / We do not know this language.",
-        )
-            .into_response();
+        return crate::error::AppError::UnknownLanguage.into_response();
     };
     let cookie = format!(
         "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",

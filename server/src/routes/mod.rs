@@ -150,8 +150,14 @@ pub fn router(state: AppState) -> Router {
                 .precompressed_gzip(),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(plain_text_only))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(same_origin_only))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            same_origin_only,
+        ))
+        // Outside every refusal above, so each is written in the reader's language.
+        .layer(axum::middleware::from_fn(crate::error::finish))
         .layer(CompressionLayer::new())
         // Pages rendered by the app set their own policy with a nonce; every
         // other response (survey forms, files, health) runs no script at all.
@@ -164,13 +170,99 @@ pub fn router(state: AppState) -> Router {
         // forms, and the same-origin check below could not tell them apart.
         .layer(security_header(header::REFERRER_POLICY, "same-origin"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            https_only,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Refuses a posted form with control characters (a NUL byte, an escape) in
+/// any field, before a handler sees it: no text a person types holds them,
+/// PostgreSQL cannot store a NUL, and both databases then answer alike, with
+/// a 400 that changes nothing. Line breaks and tabs are text.
+async fn plain_text_only(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    let declared_too_large = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|l| l.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|length| length > BODY_LIMIT);
+    if !is_form || declared_too_large {
+        // Too large a form is refused by its handler, in its own words.
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return crate::error::AppError::TooLarge.into_response();
+    };
+    let control = |text: &str| {
+        text.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    };
+    if form_urlencoded::parse(&bytes).any(|(name, value)| control(&name) || control(&value)) {
+        return crate::error::AppError::BadForm.into_response();
+    }
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
+}
+
+/// Over HTTPS (an `https` public URL, or `--secure-cookies`): every cookie
+/// the server sets is `Secure` (the session, a student's draft, the language),
+/// and browsers are told to come back over HTTPS only.
+async fn https_only(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    if !state.settings.https() {
+        return response;
+    }
+    let headers = response.headers_mut();
+    let cookies: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    if !cookies.is_empty() {
+        headers.remove(header::SET_COOKIE);
+        for cookie in cookies {
+            let text = cookie.to_str().unwrap_or_default();
+            let secure = if text
+                .split(';')
+                .any(|part| part.trim().eq_ignore_ascii_case("secure"))
+            {
+                cookie
+            } else {
+                HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(cookie)
+            };
+            headers.append(header::SET_COOKIE, secure);
+        }
+    }
+    headers.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    );
+    response
 }
 
 /// Refuses state-changing requests that a browser says come from another site:
 /// with SameSite cookies, this stops cross-site request forgery on every form.
 async fn same_origin_only(
+    axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -181,22 +273,21 @@ async fn same_origin_only(
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     if !safe && let Some(origin) = request.headers().get(header::ORIGIN) {
-        let origin_host = origin
-            .to_str()
-            .ok()
-            .and_then(|o| o.split_once("://"))
-            .map(|(_, host)| host);
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok());
-        if origin_host.is_none() || origin_host != host {
-            return (
-                axum::http::StatusCode::FORBIDDEN,
-                "Dit formulier kwam van een andere website en is geweigerd. / \
-                     This form came from another website and was refused.",
-            )
-                .into_response();
+        let origin = origin.to_str().ok();
+        let ours = match &state.settings.public_url {
+            // Behind a proxy the `Host` may be the proxy's: the public URL decides.
+            Some(url) => origin == Some(url.as_str()),
+            None => {
+                let origin_host = origin.and_then(|o| o.split_once("://")).map(|(_, h)| h);
+                let host = request
+                    .headers()
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok());
+                origin_host.is_some() && origin_host == host
+            }
+        };
+        if !ours {
+            return crate::error::AppError::ForeignForm.into_response();
         }
     }
     next.run(request).await

@@ -159,15 +159,37 @@ pub(super) fn with_script(mut response: Response) -> Response {
     response
 }
 
+/// The survey script, compiled into the server.
+const SCRIPT: &str = include_str!("survey.js");
+
+/// The script's entity tag: a digest of its bytes, so a browser that already
+/// holds this version gets a 304 without the body.
+fn script_tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(SCRIPT.as_bytes());
+        let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        format!("\"{hex}\"")
+    })
+}
+
 /// `GET /survey/survey.js`: the script that makes the survey one page.
-async fn script() -> Response {
+async fn script(headers: HeaderMap) -> Response {
+    let tag = script_tag();
+    // Small, and must change with the server: always revalidated, by its tag.
+    let caching = [(header::CACHE_CONTROL, "no-cache"), (header::ETAG, tag)];
+    let held = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if held {
+        return (StatusCode::NOT_MODIFIED, caching).into_response();
+    }
     (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            // Small, and must change with the server: always revalidated.
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        include_str!("survey.js"),
+        caching,
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
     )
         .into_response()
 }
