@@ -245,6 +245,101 @@ async fn changing_ones_password_needs_the_current_one(backend: Backend) {
     assert_eq!(audit_entries(&app, "user.password_changed").await, 1);
 }
 
+/// A password change signs the account out everywhere else and kills every
+/// reset link made before it; the browser that changed it stays signed in.
+async fn a_password_change_ends_other_sessions_and_open_reset_links(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let csrf = coordinator(&app).await;
+    let elsewhere = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = elsewhere
+        .post(app.url("/login"))
+        .form(&[("email", "regio@peiling.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let staff_page = |client: &reqwest::Client| client.get(app.url("/staff")).send();
+    assert_eq!(
+        staff_page(&elsewhere).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let user = id_of(&app, "app_user WHERE email = 'regio@peiling.example'").await;
+    let issued = app
+        .post_form(&format!("/staff/users/{user}/reset"), &[("csrf", &csrf)])
+        .await;
+    let link = link_of(&issued.text().await.unwrap());
+    let reset = format!("/reset/{}", link.rsplit('/').next().unwrap());
+    assert_eq!(app.get(&reset).await.status(), StatusCode::OK);
+
+    let changed = app
+        .post_form(
+            "/staff/password",
+            &[
+                ("csrf", &csrf),
+                ("current", PASSWORD),
+                ("new", "een lang nieuw wachtwoord"),
+                ("repeat", "een lang nieuw wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+
+    let signed_out = staff_page(&elsewhere).await.unwrap();
+    assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed_out.headers()[reqwest::header::LOCATION], "/login");
+    assert_eq!(app.get("/staff").await.status(), StatusCode::OK);
+    assert_eq!(app.get(&reset).await.status(), StatusCode::NOT_FOUND);
+    let used = app
+        .post_form(
+            &reset,
+            &[
+                ("new", "nog een ander lang wachtwoord"),
+                ("repeat", "nog een ander lang wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(used.status(), StatusCode::NOT_FOUND);
+}
+
+/// Someone at an unlocked laptop cannot try passwords on the password page
+/// faster than at the login: after five wrong ones, even the right one waits.
+async fn the_current_password_is_throttled_like_a_login(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let csrf = coordinator(&app).await;
+    let change = |current: &'static str| {
+        let csrf = csrf.clone();
+        let app = &app;
+        async move {
+            app.post_form(
+                "/staff/password",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("current", current),
+                    ("new", "een lang nieuw wachtwoord"),
+                    ("repeat", "een lang nieuw wachtwoord"),
+                ],
+            )
+            .await
+        }
+    };
+    for attempt in 1..=5 {
+        let wrong = change("niet het wachtwoord").await;
+        assert_eq!(
+            wrong.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{attempt}"
+        );
+    }
+    let right = change(PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(right.text().await.unwrap().contains("Te veel pogingen"));
+    assert_eq!(audit_entries(&app, "user.password_changed").await, 0);
+}
+
 async fn every_admin_form_needs_the_sessions_token(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let _ = coordinator(&app).await;
@@ -438,10 +533,31 @@ async fn markup_in_names_is_stored_and_shown_as_text(backend: Backend) {
         .await,
         evil
     );
+    // A help text is shown back in a textarea, whose content browsers read
+    // as raw text up to the first `</textarea>`.
+    let municipality = id_of(&app, "municipality ORDER BY id DESC LIMIT 1").await;
+    let escape = "</textarea><img src=x onerror=alert(3)>";
+    let saved = app
+        .post_form(
+            "/staff/places",
+            &[
+                ("csrf", &csrf),
+                ("what", "help"),
+                ("municipality", &municipality),
+                ("value", escape),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
     let page = app.page_in("/staff/places", "en").await;
     assert!(!page.contains(evil), "markup is never sent as markup");
     assert!(
         page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<img"), "the help text stays in its field");
+    assert!(
+        page.contains("&lt;/textarea&gt;&lt;img src=x onerror=alert(3)&gt;</textarea>"),
         "{page}"
     );
 }
@@ -686,11 +802,79 @@ async fn a_changed_role_applies_at_once_and_a_deactivated_account_is_signed_out(
     );
 }
 
+/// A NUL byte or another control character in any field of any form: a 400
+/// in the reader's language on both databases, and nothing changed.
+async fn control_characters_in_a_form_are_refused_and_change_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let csrf = coordinator(&app).await;
+    let changes = "SELECT (SELECT COUNT(*) FROM municipality) + (SELECT COUNT(*) FROM app_user) \
+         + (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM survey_draft) AS n";
+    let before = count(&app.database, changes).await;
+    let forms: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        (
+            "/login",
+            vec![
+                ("email", "regio\u{0}@peiling.example"),
+                ("password", PASSWORD),
+            ],
+        ),
+        (
+            "/staff/places",
+            vec![
+                ("csrf", &csrf),
+                ("what", "municipality"),
+                ("value", "Dorp\u{0}"),
+            ],
+        ),
+        (
+            "/staff/users",
+            vec![
+                ("csrf", &csrf),
+                ("email", "nieuw@peiling.example"),
+                ("name", "Nieuw\u{1b}[31m"),
+                ("role", "teacher"),
+            ],
+        ),
+        ("/survey", vec![("code", "ABCD\u{0}EFGH")]),
+    ];
+    for (path, form) in forms {
+        let response = app
+            .http
+            .post(app.url(path))
+            .header(reqwest::header::ACCEPT_LANGUAGE, "en")
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains("Nothing was changed"), "{path}: {page}");
+    }
+    assert_eq!(count(&app.database, changes).await, before);
+    // Line breaks are text: a help text keeps them.
+    let municipality = id_of(&app, "municipality ORDER BY id LIMIT 1").await;
+    let saved = app
+        .post_form(
+            "/staff/places",
+            &[
+                ("csrf", &csrf),
+                ("what", "help"),
+                ("municipality", &municipality),
+                ("value", "Bel de huisarts.\r\nOf 0800-0432."),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+}
+
 crate::on_both_databases!(
+    control_characters_in_a_form_are_refused_and_change_nothing,
     a_changed_role_applies_at_once_and_a_deactivated_account_is_signed_out,
     a_new_account_chooses_its_password_with_a_link_that_works_once,
     an_expired_link_and_a_made_up_one_do_nothing,
     changing_ones_password_needs_the_current_one,
+    the_current_password_is_throttled_like_a_login,
+    a_password_change_ends_other_sessions_and_open_reset_links,
     every_admin_form_needs_the_sessions_token,
     a_wave_is_created_opened_closed_and_reopened_with_a_reason,
     markup_in_names_is_stored_and_shown_as_text,

@@ -430,7 +430,44 @@ async fn a_fictitious_drug_is_flagged_at_submission(backend: Backend) {
     assert_eq!(flags & 1, 1, "flagged for the drug that does not exist");
 }
 
+/// One draft sent ten times at once under ten different ids (two tabs, a
+/// double tap): one response is stored and counted; the others are told the
+/// answers are in, or (once the draft is gone) that it ended.
+async fn one_draft_stores_one_response_whatever_ids_race_on_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    start(&app, "nl").await;
+    let before = (
+        count(&app.database, RESPONSES).await,
+        count(&app.database, USED).await,
+    );
+    let mut racing = tokio::task::JoinSet::new();
+    for n in 0..10 {
+        let request = app
+            .http
+            .post(app.url("/survey/api/submissions"))
+            .json(&json!({
+                "submission_id": format!("race-{n}-0123456789abcdef"),
+                "answers": {"age": 14, "gender": 2, "alcohol_lifetime": 0}
+            }));
+        racing.spawn(async move { request.send().await.expect("an answer").status() });
+    }
+    let statuses = racing.join_all().await;
+    for status in &statuses {
+        assert!(
+            *status == StatusCode::CREATED
+                || *status == StatusCode::OK
+                || *status == StatusCode::BAD_REQUEST,
+            "{statuses:?}"
+        );
+    }
+    assert!(statuses.contains(&StatusCode::CREATED), "{statuses:?}");
+    assert_eq!(count(&app.database, RESPONSES).await, before.0 + 1);
+    assert_eq!(count(&app.database, USED).await, before.1 + 1);
+    assert_eq!(count(&app.database, DRAFTS).await, 0);
+}
+
 crate::on_both_databases!(
+    one_draft_stores_one_response_whatever_ids_race_on_it,
     a_student_answers_reviews_and_submits_exactly_once,
     a_refused_page_keeps_the_input_and_saves_nothing,
     changing_an_earlier_answer_drops_stale_follow_ups,

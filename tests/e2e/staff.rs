@@ -34,6 +34,21 @@ pub fn create_user(
     child.wait_with_output().unwrap()
 }
 
+/// Creates the region coordinator `anna@regio.example` with [`PASSWORD`].
+pub fn create_anna(app: &TestApp) {
+    let made = create_user(
+        app,
+        "anna@regio.example",
+        PASSWORD,
+        &["--role", "region-coordinator"],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}
+
 async fn log_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
     app.post_form("/login", &[("email", email), ("password", password)])
         .await
@@ -148,10 +163,26 @@ async fn a_form_posted_from_another_site_is_refused(backend: Backend) {
     };
     let forged = from("https://evil.example".into()).await.unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let page = forged.text().await.unwrap();
+    assert!(page.contains("andere website"), "{page}");
     assert_eq!(sessions(&app).await, 0);
 
     let genuine = from(app.address.clone()).await.unwrap();
     assert_eq!(genuine.status(), StatusCode::SEE_OTHER);
+}
+
+/// A request the framework cannot read is refused in the reader's words, not
+/// with its own English text naming fields and types.
+async fn unreadable_requests_are_refused_in_our_words(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let twice = app.get_in("/login?reset=done&reset=done", "en").await;
+    assert_eq!(twice.status(), StatusCode::BAD_REQUEST);
+    let page = twice.text().await.unwrap();
+    assert!(page.contains("Nothing was changed"), "{page}");
+    assert!(
+        !page.contains("duplicate") && !page.contains("deserialize"),
+        "{page}"
+    );
 }
 
 async fn create_user_refuses_short_passwords_duplicates_and_missing_scopes(backend: Backend) {
@@ -256,13 +287,66 @@ async fn five_failures_lock_an_account_known_or_not(backend: Backend) {
     assert_eq!(sessions(&app).await, 0);
 }
 
+/// Forty wrong passwords for one account at the same moment: exactly the
+/// limit is checked, the rest are refused as too many, and none ends in a
+/// 503 (an attempt is counted before its password is checked, so a burst
+/// cannot pass the limit together). The right password is refused after.
+async fn simultaneous_wrong_logins_never_pass_the_limit(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    create_anna(&app);
+    let mut burst = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let http = app.http.clone();
+        let url = app.url("/login");
+        burst.spawn(async move {
+            http.post(url)
+                .form(&[
+                    ("email", "anna@regio.example"),
+                    ("password", "niet het wachtwoord"),
+                ])
+                .send()
+                .await
+                .expect("an answer")
+                .status()
+        });
+    }
+    let statuses = burst.join_all().await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked, 5, "{statuses:?}");
+    assert_eq!(refused, 35, "{statuses:?}");
+    let right = log_in(&app, "anna@regio.example", PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(sessions(&app).await, 0);
+}
+
+/// A school's teachers share one address: their successful logins do not
+/// use up the address's allowance for failures.
+async fn successful_logins_do_not_lock_a_shared_address(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    create_anna(&app);
+    for round in 0..35 {
+        let login = log_in(&app, "anna@regio.example", PASSWORD).await;
+        assert_eq!(login.status(), StatusCode::SEE_OTHER, "login {round}");
+    }
+}
+
 crate::on_both_databases!(
+    simultaneous_wrong_logins_never_pass_the_limit,
+    successful_logins_do_not_lock_a_shared_address,
     five_failures_lock_an_account_known_or_not,
     an_idle_or_too_old_session_ends,
     a_coordinator_logs_in_sees_the_staff_page_and_logs_out,
     a_wrong_password_and_an_unknown_account_get_the_same_answer,
     logging_in_again_replaces_the_session,
     a_form_posted_from_another_site_is_refused,
+    unreadable_requests_are_refused_in_our_words,
     create_user_refuses_short_passwords_duplicates_and_missing_scopes,
 );
 

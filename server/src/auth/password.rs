@@ -2,6 +2,11 @@
 //! passes, one lane), hashed on a blocking thread so logins never stall the
 //! async workers. An unknown e-mail address costs the same work as a known
 //! one, so timing tells nothing about which accounts exist.
+//!
+//! Checks run at most one per core at a time: more would not finish sooner,
+//! and each holds 19 MiB. A check that cannot start within a few seconds is
+//! refused as [`Busy`] (a 503 with `Retry-After`) instead of queueing without
+//! bound.
 
 use std::sync::LazyLock;
 
@@ -32,10 +37,27 @@ pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
 static DECOY: LazyLock<String> =
     LazyLock::new(|| hash("no account has this password").expect("hashing a constant works"));
 
+/// Too many password checks are waiting; try again shortly.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Busy;
+
+/// How long a password check may wait for its turn.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// One permit per core for password checks.
+static CHECKS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::sync::Semaphore::new(cores)
+});
+
 /// Checks a password against a stored hash (or against the decoy when there is
-/// no account), on a blocking thread.
-pub async fn verify(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// no account), on a blocking thread, once a permit is free.
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Busy> {
+    let Ok(Ok(_permit)) = tokio::time::timeout(WAIT, CHECKS.acquire()).await else {
+        tracing::warn!("password checks are saturated; refusing one");
+        return Err(Busy);
+    };
+    let checked = tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DECOY.clone());
         let Ok(parsed) = PasswordHash::new(&stored) else {
@@ -47,7 +69,8 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
         known && matches
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false);
+    Ok(checked)
 }
 
 /// A random password for a new account, readable enough to type once.
@@ -76,13 +99,22 @@ mod tests {
     #[tokio::test]
     async fn the_right_password_verifies_and_a_wrong_one_does_not() {
         let stored = hash("correct horse battery staple").unwrap();
-        assert!(verify("correct horse battery staple".into(), Some(stored.clone())).await);
-        assert!(!verify("correct horse battery stapler".into(), Some(stored)).await);
+        assert_eq!(
+            verify("correct horse battery staple".into(), Some(stored.clone())).await,
+            Ok(true)
+        );
+        assert_eq!(
+            verify("correct horse battery stapler".into(), Some(stored)).await,
+            Ok(false)
+        );
     }
 
     #[tokio::test]
     async fn an_unknown_account_never_verifies_even_with_the_decoy_password() {
-        assert!(!verify("no account has this password".into(), None).await);
+        assert_eq!(
+            verify("no account has this password".into(), None).await,
+            Ok(false)
+        );
     }
 
     #[test]

@@ -32,13 +32,12 @@ pub async fn start(db: &DatabaseConnection, user_id: i32) -> Result<String, DbEr
     Ok(token)
 }
 
-/// The cookie for a session token (or one that clears it). `secure` when the
-/// site is served over HTTPS.
-pub fn cookie(token: Option<&str>, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
+/// The cookie for a session token (or one that clears it). Over HTTPS the
+/// router marks it (and every other cookie) `Secure`.
+pub fn cookie(token: Option<&str>) -> String {
     match token {
-        Some(token) => format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"),
-        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+        Some(token) => format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"),
+        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
     }
 }
 
@@ -95,6 +94,24 @@ pub async fn end_all_of(db: &impl sea_orm::ConnectionTrait, user_id: i32) -> Res
 }
 
 /// Ends the request's session, if any.
+/// Ends every session of a user but the one this request came with: after a
+/// password change, a browser signed in elsewhere (or by someone else) must
+/// sign in with the new password.
+pub async fn end_others_of(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i32,
+    headers: &HeaderMap,
+) -> Result<(), DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let this = token_from(headers).map(|token| secrets::hash(&token));
+    let mut others = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(this) = this {
+        others = others.filter(session::Column::Id.ne(this));
+    }
+    others.exec(db).await?;
+    Ok(())
+}
+
 pub async fn end(db: &DatabaseConnection, headers: &HeaderMap) -> Result<(), DbErr> {
     if let Some(token) = token_from(headers) {
         session::Entity::delete_by_id(secrets::hash(&token))
@@ -113,10 +130,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_session_cookie_is_http_only_lax_and_secure_over_https() {
-        let plain = cookie(Some("t"), false);
-        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
-        assert!(!plain.contains("Secure"));
-        assert!(cookie(Some("t"), true).ends_with("; Secure"));
+    fn the_session_cookie_is_http_only_and_lax() {
+        let set = cookie(Some("t"));
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"));
+        assert!(cookie(None).contains("Max-Age=0"));
     }
 }

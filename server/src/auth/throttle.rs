@@ -2,11 +2,18 @@
 //! or not, so nothing is revealed) or a client address is locked for a while.
 //! Counts live in the database, shared by every app server.
 //!
-//! Two concurrent failures may both read the same count and so count once;
-//! the limit is then reached one attempt later, which is harmless.
+//! A login is counted before its password is checked ([`attempt`]), in one
+//! statement per key, so a burst of simultaneous guesses can never pass the
+//! limit together, and an attempt counts whatever becomes of it (a wrong
+//! password, a busy server, a dropped connection). Only a successful login
+//! takes its attempt back ([`succeed`]).
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 
 use crate::entities::login_throttle;
 use crate::secrets;
@@ -104,9 +111,68 @@ pub async fn fail(db: &DatabaseConnection, keys: &[Key]) -> Result<(), DbErr> {
     txn.commit().await
 }
 
-/// Forgets an account's failures after it logged in.
+/// Counts one login attempt against every key, before the password is
+/// checked; whether any key is now locked (then the password must not be
+/// checked at all).
+pub async fn attempt(db: &DatabaseConnection, keys: &[Key]) -> Result<bool, DbErr> {
+    use login_throttle::{Column, Entity};
+    let now = Utc::now();
+    let window_over = Expr::col((Entity, Column::WindowStartedAt)).lte(now - WINDOW);
+    let mut locked = false;
+    for key in keys {
+        let counted = Entity::insert(login_throttle::ActiveModel {
+            key_hash: Set(key.hash.clone()),
+            failures: Set(1),
+            window_started_at: Set(now),
+            locked_until: Set(None),
+        })
+        .on_conflict(
+            OnConflict::column(Column::KeyHash)
+                .value(
+                    Column::Failures,
+                    Expr::case(window_over.clone(), 1)
+                        .finally(Expr::col((Entity, Column::Failures)).add(1)),
+                )
+                .value(
+                    Column::WindowStartedAt,
+                    Expr::case(window_over.clone(), now)
+                        .finally(Expr::col((Entity, Column::WindowStartedAt))),
+                )
+                .to_owned(),
+        )
+        .exec_with_returning(db)
+        .await?;
+        let still_locked = counted.locked_until.is_some_and(|until| until > now);
+        if still_locked {
+            locked = true;
+        } else if counted.failures > key.limit {
+            Entity::update_many()
+                .col_expr(Column::LockedUntil, Expr::value(Some(now + LOCK)))
+                .filter(Column::KeyHash.eq(key.hash.clone()))
+                .exec(db)
+                .await?;
+            locked = true;
+        }
+    }
+    Ok(locked)
+}
+
+/// Forgets an account's attempts after it proved its password.
 pub async fn succeed(db: &DatabaseConnection, account: &Key) -> Result<(), DbErr> {
     login_throttle::Entity::delete_by_id(account.hash.clone())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Takes back one attempt of a client address after a successful login, so a
+/// school's shared address is charged only for its failures.
+pub async fn refund(db: &DatabaseConnection, client: &Key) -> Result<(), DbErr> {
+    use login_throttle::{Column, Entity};
+    Entity::update_many()
+        .col_expr(Column::Failures, Expr::col(Column::Failures).sub(1))
+        .filter(Column::KeyHash.eq(client.hash.clone()))
+        .filter(Column::Failures.gt(0))
         .exec(db)
         .await?;
     Ok(())

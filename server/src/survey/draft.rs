@@ -259,12 +259,13 @@ pub async fn delete_in_wave(db: &impl ConnectionTrait, wave_id: i32) -> Result<u
     Ok(result.rows_affected)
 }
 
-/// Removes a submitted draft (inside the submission's transaction).
-pub async fn delete(db: &impl ConnectionTrait, draft: &Draft) -> Result<(), DbErr> {
-    survey_draft::Entity::delete_by_id(draft.token_hash.clone())
+/// Removes a submitted draft (inside the submission's transaction); whether
+/// it was still there to remove.
+pub async fn delete(db: &impl ConnectionTrait, draft: &Draft) -> Result<bool, DbErr> {
+    let removed = survey_draft::Entity::delete_by_id(draft.token_hash.clone())
         .exec(db)
         .await?;
-    Ok(())
+    Ok(removed.rows_affected == 1)
 }
 
 /// Seals the draft's content anew, with a fresh nonce, into its row. A draft

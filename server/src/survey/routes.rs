@@ -82,7 +82,11 @@ async fn start(
         Ok(Form(form)) => form,
         Err(rejection) => return bad_form(lang, &rejection),
     };
-    let guesser = [throttle::Key::class_code_guesser(peer.ip())];
+    let guesser = [throttle::Key::class_code_guesser(crate::client::address(
+        &state.settings,
+        peer,
+        &headers,
+    ))];
     match throttle::locked(&state.db, &guesser).await {
         Ok(false) => {}
         Ok(true) => {

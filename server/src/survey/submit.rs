@@ -143,7 +143,13 @@ pub async fn store(
     .insert(&txn)
     .await?;
 
-    super::draft::delete(&txn, draft).await?;
+    // One draft, one response: of two submissions of the same draft under
+    // different ids (two tabs, say), the one that removes the draft stores;
+    // the other finds its answers already in and stores nothing.
+    if !super::draft::delete(&txn, draft).await? {
+        txn.rollback().await?;
+        return Ok(Ok(Stored::AlreadyReceived));
+    }
     txn.commit().await?;
     // The log now holds this transaction: the response beside its class's
     // counter and the deleted draft. Have it emptied soon.
