@@ -66,13 +66,21 @@ async fn a_first_start_loads_the_demo_region_and_shows_open_codes(backend: Backe
     );
 }
 
+/// Unless the demo is asked for, a database stays empty: no region, and none
+/// of the demo's accounts with their published password.
 async fn without_demo_the_database_stays_empty(backend: Backend) {
-    let app = TestApp::spawn_with(backend, &[("PEILING_DEMO", "false")]).await;
-    assert!(!app.startup_output.join("\n").contains("Demo class codes"));
-    assert_eq!(
-        count(&app.database, "SELECT COUNT(*) AS n FROM region").await,
-        0
-    );
+    for demo in ["", "false"] {
+        let app = TestApp::spawn_with(backend, &[("PEILING_DEMO", demo)]).await;
+        let banner = app.startup_output.join("\n");
+        assert!(!banner.contains("Demo"), "PEILING_DEMO={demo:?}: {banner}");
+        for table in ["region", "app_user"] {
+            assert_eq!(
+                count(&app.database, &format!("SELECT COUNT(*) AS n FROM {table}")).await,
+                0,
+                "PEILING_DEMO={demo:?}: {table}"
+            );
+        }
+    }
 }
 
 async fn the_codes_command_issues_a_code_for_a_class(backend: Backend) {

@@ -191,8 +191,9 @@ impl Drop for TestDatabase {
     }
 }
 
-/// Starts the server binary on `database_url` and a free port; returns the
-/// process, its address and what it printed before listening.
+/// Starts the server binary on `database_url` and a free port, with the demo
+/// region unless `env` says otherwise; returns the process, its address and
+/// what it printed before listening.
 async fn start_server(database_url: &str, env: &[(&str, &str)]) -> (Child, String, Vec<String>) {
     let mut command = Command::new(server_binary());
     command
@@ -201,11 +202,20 @@ async fn start_server(database_url: &str, env: &[(&str, &str)]) -> (Child, Strin
         .env("PEILING_LISTEN", "127.0.0.1:0")
         .env("PEILING_SITE_ROOT", site_root())
         .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
+        // Most tests work on the demo region; a test may ask for none.
+        .env("PEILING_DEMO", "true")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);
+    // An empty value takes the variable away: the server's own default holds.
+    for (name, value) in env {
+        if value.is_empty() {
+            command.env_remove(name);
+        } else {
+            command.env(name, value);
+        }
+    }
     let mut server = command.spawn().expect("start the server binary");
     let stdout = server.stdout.take().expect("piped stdout");
     let (address, startup_output) = tokio::time::timeout(Duration::from_secs(60), async {
