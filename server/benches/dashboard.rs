@@ -81,6 +81,8 @@ async fn run(
         suppression_k: SuppressionThreshold::DEFAULT,
         demo: false,
         secure_cookies: false,
+        public_url: None,
+        trusted_proxies: Vec::new(),
     };
     // As `routes::serve` builds them (that function is private to the server).
     let leptos_options = LeptosOptions::builder()
