@@ -20,7 +20,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
-use leptos::config::{Env, LeptosOptions};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_ENCODING, ACCEPT_LANGUAGE, CONTENT_ENCODING};
 use sea_orm::{
@@ -29,7 +28,8 @@ use sea_orm::{
 };
 use server::config::{DatabaseArgs, ServeArgs};
 use server::entities::{municipality, region, response, survey_wave};
-use server::routes::{self, AppState};
+use server::routes;
+use server::state::AppState;
 use server::{demo, results};
 use surveys::SuppressionThreshold;
 use surveys::synthetic::trends::demo_wave;
@@ -84,16 +84,8 @@ async fn run(
         public_url: None,
         trusted_proxies: Vec::new(),
     };
-    // As `routes::serve` builds them (that function is private to the server).
-    let leptos_options = LeptosOptions::builder()
-        .output_name("peiling")
-        .site_root(site_root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
-        .site_addr(address)
-        .env(Env::PROD)
-        .build();
     let state = AppState {
-        leptos_options,
+        leptos_options: server::startup::leptos_options(&settings, address),
         db: db.clone(),
         settings: Arc::new(settings),
         results: Arc::default(),

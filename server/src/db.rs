@@ -59,6 +59,22 @@ fn options(url: String) -> ConnectOptions {
     options
 }
 
+/// Begins a transaction that will write. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`), waiting up to the busy timeout for another
+/// writer: a transaction that read first and wrote later would otherwise fail
+/// at once with "database is locked" whenever someone else wrote in between,
+/// which no timeout covers. PostgreSQL begins as usual.
+pub async fn begin_write<C>(db: &C) -> Result<C::Transaction, sea_orm::DbErr>
+where
+    C: sea_orm::TransactionTrait,
+{
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 /// For a SQLite file: creates its folder and asks for the file to be created.
 fn prepare_url(url: &str) -> anyhow::Result<String> {
     let Some(rest) = url

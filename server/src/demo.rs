@@ -3,7 +3,6 @@
 
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set,
-    TransactionTrait,
 };
 
 use crate::auth::role::Role;
@@ -137,7 +136,7 @@ pub const QUESTIONNAIRE: &str = "standard-v1";
 /// Loads the demo region when the database holds no region yet.
 /// Returns whether it did.
 pub async fn load_if_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if region::Entity::find().count(&txn).await? > 0 {
         return Ok(false);
     }
@@ -451,7 +450,7 @@ pub async fn insert_responses(
     wave_id: i32,
     responses: &[surveys::SurveyResponse],
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     insert_rows(&txn, wave_id, responses).await?;
     txn.commit().await
 }

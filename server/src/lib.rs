@@ -15,5 +15,7 @@ pub mod error;
 pub mod results;
 pub mod routes;
 pub mod secrets;
+pub mod startup;
+pub mod state;
 pub mod survey;
 pub mod telemetry;

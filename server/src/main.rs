@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand};
 
 use server::config::{DatabaseArgs, ServeArgs};
-use server::{auth, db, results, routes, survey, telemetry};
+use server::{auth, db, results, startup, survey, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -43,7 +43,7 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     telemetry::init();
     let outcome = match cli.command {
-        None | Some(Command::Serve) => routes::serve(cli.database, cli.serve).await,
+        None | Some(Command::Serve) => startup::serve(cli.database, cli.serve).await,
         Some(Command::Migrate) => db::connect_and_migrate(&cli.database).await.map(|_| {
             tracing::info!("database is up to date");
         }),

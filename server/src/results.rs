@@ -21,7 +21,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use surveys::{
     Answers, MunicipalityId, Questionnaire, ReleaseBasis, SchoolId, SuppressionThreshold,
@@ -423,7 +423,7 @@ async fn store(
         "questionnaire": wave.questionnaire_version,
     });
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     wave_release::ActiveModel {
         wave_id: Set(wave.id),
         number: Set(number),
@@ -470,7 +470,7 @@ pub async fn close_wave(
 ) -> Result<Computed, ResultsError> {
     let wave = find_wave(db, wave_id).await?;
     if wave.status != "closed" {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut closing: survey_wave::ActiveModel = wave.into();
         closing.status = Set("closed".to_owned());
         closing.closed_at = Set(Some(Utc::now()));

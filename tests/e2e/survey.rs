@@ -197,7 +197,49 @@ async fn guessing_class_codes_is_stopped(backend: Backend) {
     assert_eq!(drafts(&app).await, 0);
 }
 
+/// A class entering its code at the same moment, some mistyped: every
+/// student gets an answer about the code, never "database is locked" (a
+/// transaction that read and then wrote while another wrote in between).
+async fn a_class_entering_codes_at_once_gets_no_503(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let good = app.demo_code();
+    let mut class = tokio::task::JoinSet::new();
+    for student in 0..40 {
+        let code = if student % 2 == 0 {
+            good.clone()
+        } else {
+            format!("ZZZZ{:04}", 2222 + student).replace(['0', '1'], "Z")
+        };
+        // Each student has a browser of their own.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let url = app.url("/survey");
+        class.spawn(async move {
+            http.post(url)
+                .form(&[("code", code.as_str())])
+                .send()
+                .await
+                .expect("an answer")
+                .status()
+        });
+    }
+    let statuses = class.join_all().await;
+    let started = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
+    let unknown = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::NOT_FOUND)
+        .count();
+    assert_eq!((started, unknown), (20, 20), "{statuses:?}");
+    assert_eq!(drafts(&app).await, 20);
+}
+
 crate::on_both_databases!(
+    a_class_entering_codes_at_once_gets_no_503,
     guessing_class_codes_is_stopped,
     a_class_code_opens_a_draft_and_the_language_choice,
     an_unknown_code_is_refused_in_dutch_and_opens_nothing,

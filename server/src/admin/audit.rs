@@ -13,7 +13,7 @@ use super::{Staff, say};
 use crate::auth::authz::{Action, Target};
 use crate::entities::{app_user, audit_log};
 use crate::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/audit", get(audit_page))

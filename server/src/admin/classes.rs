@@ -21,7 +21,7 @@ use axum::{
     routing::get,
 };
 use leptos::prelude::*;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use surveys::{ClassCode, Release, WaveResults};
 
@@ -33,7 +33,7 @@ use crate::dashboard::waves::shown_waves;
 use crate::entities::{app_user, class_code, school, survey_wave};
 use crate::error::AppError;
 use crate::results::ResultsError;
-use crate::routes::AppState;
+use crate::state::AppState;
 use crate::survey::codes::{self, NewClass, submission_limit};
 
 super::csrf_form!(NewClassForm);
@@ -372,7 +372,7 @@ async fn register_class(
     };
     let school_id = data.school.id;
     let result = async {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let code = codes::issue(
             &txn,
             NewClass { wave_id: wave, school_id, school_year: year, expected_size: size, label: Some(label.clone()), teacher_user_id: teacher },

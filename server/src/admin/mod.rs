@@ -33,7 +33,7 @@ use crate::auth::role::Role;
 use crate::auth::session;
 use crate::entities::app_user;
 use crate::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

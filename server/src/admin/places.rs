@@ -6,9 +6,7 @@ use app::components::text_area::TextArea;
 use axum::{Router, extract::State, http::StatusCode, response::Response, routing::get};
 use chrono::Utc;
 use leptos::prelude::*;
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, QueryOrder, Set};
 use serde::Deserialize;
 use surveys::SuppressionThreshold;
 
@@ -16,7 +14,7 @@ use super::{CsrfField, CsrfForm, Options, Problem, Problems, Staff, say};
 use crate::auth::authz::{Action, Target};
 use crate::entities::{municipality, region, school, village};
 use crate::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 super::csrf_form!(Change);
 
@@ -299,7 +297,7 @@ async fn change_places(
     let actor = Some(staff.user.id);
     let now = Utc::now();
     let result = async {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let (action, subject, detail) = match valid {
             Valid::Threshold(k) => {
                 let region = known

@@ -13,7 +13,7 @@ use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    Set,
 };
 use serde::Deserialize;
 
@@ -22,8 +22,8 @@ use crate::auth::authz::{Action, Target};
 use crate::auth::{password, role::Role, session, throttle};
 use crate::entities::{app_user, municipality, password_reset, school, user_village, village};
 use crate::error::AppError;
-use crate::routes::AppState;
 use crate::secrets;
+use crate::state::AppState;
 use app::i18n::Lang;
 
 /// How long a link to set a password works.
@@ -192,7 +192,7 @@ async fn change_password(
     }
     let result = async {
         let hash = hash_off_thread(form.new).await?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         set_password(&txn, staff.user.id, hash).await?;
         session::end_others_of(&txn, staff.user.id, &headers).await?;
         super::audit::record(
@@ -632,7 +632,7 @@ async fn create_user(
     let result = async {
         // Nobody knows this password: the person chooses their own with the link.
         let hash = hash_off_thread(password::generate()).await?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let user = app_user::ActiveModel {
             email: Set(valid.email.clone()),
             display_name: Set(valid.name.clone()),
@@ -729,7 +729,7 @@ async fn issue_reset(
     staff.require(Action::Administer, Some(Target::Region))?;
     let user = account(&state, &id).await?;
     let result = async {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let token = new_reset(&txn, user.id).await?;
         super::audit::record(
             &txn,
@@ -852,7 +852,7 @@ async fn reset_password(
     }
     let result = async {
         let hash = hash_off_thread(form.new).await?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         // Deleting the row is what makes the link one-time: of two requests at
         // once, only the one that deletes it goes on.
         let gone = password_reset::Entity::delete_by_id(reset.token_hash.clone())
@@ -1024,7 +1024,7 @@ async fn change_user(
         }
     };
     let result = async {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         app_user::ActiveModel {
             id: Set(user.id),
             display_name: Set(valid.name.clone()),

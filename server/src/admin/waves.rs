@@ -14,8 +14,7 @@ use axum::{
 use chrono::Utc;
 use leptos::prelude::*;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Deserialize;
 
@@ -24,7 +23,7 @@ use crate::auth::authz::{Action, Target};
 use crate::entities::{region, response, survey_wave, wave_release};
 use crate::error::AppError;
 use crate::results;
-use crate::routes::AppState;
+use crate::state::AppState;
 use app::i18n::Lang;
 
 /// The questionnaire versions this installation can field.
@@ -279,7 +278,7 @@ async fn create_wave(
             .one(&state.db)
             .await?
             .ok_or_else(|| DbErr::RecordNotFound("region".into()))?;
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let wave = survey_wave::ActiveModel {
             region_id: Set(region.id),
             name: Set(name),
@@ -604,7 +603,7 @@ async fn set_status(
     actor: Option<i32>,
     detail: serde_json::Value,
 ) -> Result<(), DbErr> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut change: survey_wave::ActiveModel = wave.clone().into();
     change.status = Set(status.to_owned());
     if status == "open" {

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::{password, session, throttle};
 use crate::entities::app_user;
 use crate::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -10,10 +10,7 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
 
 use crate::entities::login_throttle;
 use crate::secrets;
@@ -57,63 +54,9 @@ impl Key {
     }
 }
 
-/// Whether any of the keys is locked right now.
-pub async fn locked(db: &DatabaseConnection, keys: &[Key]) -> Result<bool, DbErr> {
-    let now = Utc::now();
-    for key in keys {
-        let row = login_throttle::Entity::find_by_id(key.hash.clone())
-            .one(db)
-            .await?;
-        if row
-            .and_then(|r| r.locked_until)
-            .is_some_and(|until| until > now)
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Counts a failed login against every key.
-pub async fn fail(db: &DatabaseConnection, keys: &[Key]) -> Result<(), DbErr> {
-    let now = Utc::now();
-    let txn = db.begin().await?;
-    for key in keys {
-        match login_throttle::Entity::find_by_id(key.hash.clone())
-            .one(&txn)
-            .await?
-        {
-            None => {
-                login_throttle::ActiveModel {
-                    key_hash: Set(key.hash.clone()),
-                    failures: Set(1),
-                    window_started_at: Set(now),
-                    locked_until: Set(None),
-                }
-                .insert(&txn)
-                .await?;
-            }
-            Some(row) => {
-                let fresh_window = row.window_started_at + WINDOW <= now;
-                let failures = if fresh_window { 1 } else { row.failures + 1 };
-                let mut update: login_throttle::ActiveModel = row.into();
-                if fresh_window {
-                    update.window_started_at = Set(now);
-                }
-                update.failures = Set(failures);
-                if failures >= key.limit {
-                    update.locked_until = Set(Some(now + LOCK));
-                }
-                update.update(&txn).await?;
-            }
-        }
-    }
-    txn.commit().await
-}
-
-/// Counts one login attempt against every key, before the password is
-/// checked; whether any key is now locked (then the password must not be
-/// checked at all).
+/// Counts one attempt (a login, a class code) against every key before it is
+/// checked; whether any key is now locked (then it must not be checked at
+/// all).
 pub async fn attempt(db: &DatabaseConnection, keys: &[Key]) -> Result<bool, DbErr> {
     use login_throttle::{Column, Entity};
     let now = Utc::now();
@@ -165,8 +108,9 @@ pub async fn succeed(db: &DatabaseConnection, account: &Key) -> Result<(), DbErr
     Ok(())
 }
 
-/// Takes back one attempt of a client address after a successful login, so a
-/// school's shared address is charged only for its failures.
+/// Takes back one attempt of a client address after it succeeded (a login, a
+/// class code that exists), so a school's shared address is charged only for
+/// its failures.
 pub async fn refund(db: &DatabaseConnection, client: &Key) -> Result<(), DbErr> {
     use login_throttle::{Column, Entity};
     Entity::update_many()

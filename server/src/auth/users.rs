@@ -4,7 +4,7 @@
 use std::io::BufRead;
 
 use anyhow::{Context, bail};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::{password, role::Role};
 use crate::config::DatabaseArgs;
@@ -117,7 +117,7 @@ pub async fn create(database: &DatabaseArgs, args: CreateUserArgs) -> anyhow::Re
     }
     let hash =
         password::hash(&secret).map_err(|e| anyhow::anyhow!("could not hash the password: {e}"))?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(&db).await?;
     let user = app_user::ActiveModel {
         email: Set(email.clone()),
         display_name: Set(name.to_owned()),

@@ -32,7 +32,7 @@ use crate::admin::{Staff, message_page, say};
 use crate::auth::authz::{Action, Target};
 use crate::entities::{class_code, municipality, region, school, village};
 use crate::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 use build::{Community, Dashboard, Request, Selection};
 use waves::ShownWave;
 

@@ -4,7 +4,7 @@
 use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
 use serde_json::json;
 
-use super::AppState;
+use crate::state::AppState;
 
 pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
     match state.db.ping().await {

@@ -1,44 +1,24 @@
-//! The HTTP application: Leptos pages plus the routes that are not pages.
+//! The router: every feature's routes, the Leptos pages, static files, and
+//! the layers every response passes through. Nothing here is imported by a
+//! feature; starting the server is `startup`, the shared state is `state`.
 
 mod health;
 mod language;
 
-use std::{sync::Arc, time::Duration};
-
-use anyhow::Context;
 use app::{App, shell};
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, FromRef},
+    extract::DefaultBodyLimit,
     http::{HeaderName, HeaderValue, header},
     routing::{get, post},
 };
-use leptos::config::{Env, LeptosOptions};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use sea_orm::DatabaseConnection;
 use tower_http::{
     compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
-use crate::config::{DatabaseArgs, ServeArgs};
-use crate::db;
-
-/// What every request handler may need.
-#[derive(Clone)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub db: DatabaseConnection,
-    pub settings: Arc<ServeArgs>,
-    /// Parsed wave results, kept while they stay current.
-    pub results: Arc<crate::dashboard::waves::ResultsCache>,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
+use crate::state::AppState;
 
 const NO_SCRIPT_POLICY: &str = "default-src 'self'; script-src 'none'; style-src 'self'; \
      img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
@@ -47,85 +27,8 @@ const NO_SCRIPT_POLICY: &str = "default-src 'self'; script-src 'none'; style-src
 /// Largest request body accepted anywhere; forms are small.
 const BODY_LIMIT: usize = 256 * 1024;
 
-pub async fn serve(database: DatabaseArgs, settings: ServeArgs) -> anyhow::Result<()> {
-    let db = db::connect_and_migrate(&database).await?;
-    tracing::info!(
-        database = %db::redact(&database.database_url),
-        suppression_k = %settings.suppression_k,
-        "database ready"
-    );
-    if settings.demo
-        && crate::demo::load_if_empty(&db)
-            .await
-            .context("could not load the demo region")?
-    {
-        tracing::info!("loaded the fictional demo region (synthetic data)");
-    }
-    let listener = tokio::net::TcpListener::bind(settings.listen)
-        .await
-        .with_context(|| format!("could not listen on {}", settings.listen))?;
-    let address = listener.local_addr()?;
-    let state = AppState {
-        leptos_options: leptos_options(&settings, address),
-        db,
-        settings: Arc::new(settings),
-        results: Arc::default(),
-    };
-    let router = router(state.clone());
-    tokio::spawn(sweep_expired_drafts(state.db.clone()));
-    tokio::spawn(crate::survey::at_rest::checkpoint_after_submissions(
-        state.db.clone(),
-    ));
-
-    if state.settings.demo {
-        let codes = crate::demo::open_codes(&state.db, 4)
-            .await
-            .unwrap_or_default();
-        if !codes.is_empty() {
-            println!("Demo class codes (fictional region, synthetic data):");
-            for line in codes {
-                println!("  {line}");
-            }
-        }
-    }
-    if state.settings.demo {
-        let accounts = crate::demo::demo_accounts(&state.db)
-            .await
-            .unwrap_or_default();
-        if !accounts.is_empty() {
-            println!(
-                "Demo accounts at /login (password {}):",
-                crate::demo::DEMO_PASSWORD
-            );
-            for line in accounts {
-                println!("  {line}");
-            }
-        }
-    }
-    // Scripts and tests read the address from this line.
-    println!("Peiling is running at http://{address}/");
-    tracing::info!(%address, "listening");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("the web server stopped with an error")?;
-    state.db.close().await.ok();
-    tracing::info!("stopped");
-    Ok(())
-}
-
-fn leptos_options(settings: &ServeArgs, address: std::net::SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("peiling")
-        .site_root(settings.site_root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
-        .site_addr(address)
-        .env(Env::PROD)
-        .build()
-}
+/// Largest body read to its end only to refuse it politely.
+const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -150,7 +53,7 @@ pub fn router(state: AppState) -> Router {
                 .precompressed_gzip(),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(plain_text_only))
+        .layer(axum::middleware::from_fn(screen_bodies))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -178,11 +81,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Refuses a posted form with control characters (a NUL byte, an escape) in
-/// any field, before a handler sees it: no text a person types holds them,
+/// Reads a body that is too large to its end (within reason) before its
+/// handler refuses it, and refuses a posted form with control characters (a
+/// NUL byte, an escape) in any field before a handler sees it: no text a person types holds them,
 /// PostgreSQL cannot store a NUL, and both databases then answer alike, with
 /// a 400 that changes nothing. Line breaks and tabs are text.
-async fn plain_text_only(
+async fn screen_bodies(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -192,13 +96,25 @@ async fn plain_text_only(
         .get(header::CONTENT_TYPE)
         .and_then(|t| t.to_str().ok())
         .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
-    let declared_too_large = request
+    let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
-        .and_then(|l| l.to_str().ok()?.parse::<usize>().ok())
-        .is_some_and(|length| length > BODY_LIMIT);
-    if !is_form || declared_too_large {
-        // Too large a form is refused by its handler, in its own words.
+        .and_then(|l| l.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > BODY_LIMIT) {
+        // Too large a body is refused by its handler, in its own words. A
+        // body of a few megabytes is read to its end first, so the browser
+        // finishes sending and sees that answer instead of a broken
+        // connection; a larger one is not worth the work.
+        let (parts, body) = request.into_parts();
+        if declared.is_some_and(|length| length <= DRAIN_LIMIT)
+            && let Ok(bytes) = axum::body::to_bytes(body, DRAIN_LIMIT).await
+        {
+            let whole = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+            return next.run(whole).await;
+        }
+        return crate::error::AppError::TooLarge.into_response();
+    }
+    if !is_form {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
@@ -295,49 +211,4 @@ async fn same_origin_only(
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
-}
-
-/// Deletes expired survey drafts every ten minutes, so abandoned answers do
-/// not linger.
-async fn sweep_expired_drafts(db: DatabaseConnection) {
-    let mut every = tokio::time::interval(Duration::from_secs(600));
-    loop {
-        every.tick().await;
-        match crate::survey::draft::delete_expired(&db).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(drafts = n, "deleted expired survey drafts"),
-            Err(error) => tracing::warn!(%error, "could not delete expired survey drafts"),
-        }
-    }
-}
-
-/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before exit.
-async fn shutdown_signal() {
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
-    // Give slow clients a bounded time; axum stops accepting at once.
-    tokio::spawn(async {
-        tokio::time::sleep(Duration::from_secs(20)).await;
-        tracing::warn!("requests still running after 20 s; exiting anyway");
-        std::process::exit(0);
-    });
 }

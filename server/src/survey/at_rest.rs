@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use sea_orm::sqlx::{self, ConnectOptions, sqlite::SqliteConnection};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set, Statement, TransactionTrait,
+    QuerySelect, Set, Statement,
 };
 
 use super::draft;
@@ -170,7 +170,7 @@ const REWRITE_ON_POSTGRES: &str = "\
     FROM old ORDER BY random()";
 
 async fn rewrite_on_postgres(db: &DatabaseConnection, wave_id: i32) -> Result<u64, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     draft::delete_in_wave(&txn, wave_id).await?;
     let rewritten = txn
         .execute_raw(Statement::from_sql_and_values(
@@ -206,7 +206,7 @@ async fn rewrite_on_postgres(db: &DatabaseConnection, wave_id: i32) -> Result<u6
 }
 
 async fn rewrite_on_sqlite(db: &DatabaseConnection, wave_id: i32) -> Result<u64, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Writing first takes SQLite's write lock at once; a transaction that
     // read first could find another writer's commit in between and fail.
     draft::delete_in_wave(&txn, wave_id).await?;

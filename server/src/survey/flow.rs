@@ -33,7 +33,7 @@ use super::draft::{self, Draft};
 use super::routes::{bad_form, expired, live_draft, refusal, site_language, unavailable};
 use super::submit::{self, Stored, Submission, SubmissionId, SubmitRefusal};
 use crate::entities::{municipality, school, survey_wave, village};
-use crate::routes::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -21,7 +21,7 @@ use std::net::SocketAddr;
 use super::codes::{self, CodeRefusal};
 use super::draft;
 use crate::auth::throttle;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -87,7 +87,8 @@ async fn start(
         peer,
         &headers,
     ))];
-    match throttle::locked(&state.db, &guesser).await {
+    // Every code entered counts as a guess until it proves to be a class's.
+    match throttle::attempt(&state.db, &guesser).await {
         Ok(false) => {}
         Ok(true) => {
             let text = SurveyText::TooManyCodes;
@@ -108,12 +109,7 @@ async fn start(
         Ok(Ok(class)) => class,
         Ok(Err(refused)) => {
             let (status, text) = match refused {
-                CodeRefusal::Unknown => {
-                    if let Err(error) = throttle::fail(&state.db, &guesser).await {
-                        return unavailable(lang, error);
-                    }
-                    (StatusCode::NOT_FOUND, SurveyText::CodeUnknown)
-                }
+                CodeRefusal::Unknown => (StatusCode::NOT_FOUND, SurveyText::CodeUnknown),
                 CodeRefusal::WaveClosed => (StatusCode::CONFLICT, SurveyText::WaveClosed),
                 CodeRefusal::ClassFull => (StatusCode::CONFLICT, SurveyText::ClassFull),
             };
@@ -121,6 +117,9 @@ async fn start(
         }
         Err(error) => return unavailable(lang, error),
     };
+    if let Err(error) = throttle::refund(&state.db, &guesser[0]).await {
+        return unavailable(lang, error);
+    }
     match draft::create(&state.db, &class, lang.code()).await {
         Ok(token) => (
             [(header::SET_COOKIE, draft::cookie(Some(&token)))],

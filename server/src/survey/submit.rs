@@ -3,7 +3,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
-    EntityTrait, QuerySelect, Set, TransactionTrait,
+    EntityTrait, QuerySelect, Set,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -70,7 +70,7 @@ pub async fn store(
         return Ok(Ok(Stored::AlreadyReceived));
     }
     let draft = submission.draft;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
 
     let receipt = submission_receipt::ActiveModel {
         id_hash: Set(id_hash.clone()),
