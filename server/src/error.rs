@@ -102,6 +102,23 @@ impl IntoResponse for AppError {
     }
 }
 
+/// A short page with one message, for refusals and confirmations.
+pub fn message_page(lang: Lang, status: StatusCode, title: &str, text: &str) -> Response {
+    use leptos::prelude::*;
+    let text = text.to_owned();
+    let back = match lang {
+        Lang::Nl => "Naar het begin",
+        Lang::En => "Back to the start",
+    };
+    let html = app::document::render(lang.code(), "ltr", title, "staff", move || {
+        view! {
+            <p class="message" role="alert">{text}</p>
+            <p><a href="/staff">{back}</a></p>
+        }
+    });
+    (status, axum::response::Html(html)).into_response()
+}
+
 /// Title and text of a failure in one language.
 fn wording(lang: Lang, key: &str) -> (&'static str, &'static str) {
     let nl = lang == Lang::Nl;
@@ -222,7 +239,7 @@ pub async fn finish(request: Request, next: Next) -> Response {
         response = if wants_json {
             (status, Json(json!({ "error": key, "message": text }))).into_response()
         } else {
-            crate::admin::message_page(lang, status, title, text)
+            message_page(lang, status, title, text)
         };
         response.extensions_mut().insert(ErrorKey(key));
     }

@@ -33,6 +33,7 @@ use crate::auth::role::Role;
 use crate::auth::session;
 use crate::entities::app_user;
 use crate::error::AppError;
+pub use crate::error::message_page;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -250,18 +251,6 @@ pub fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
         })
         .unwrap_or("localhost");
     format!("{scheme}://{host}")
-}
-
-/// A short page with one message, for refusals and confirmations.
-pub fn message_page(lang: Lang, status: StatusCode, title: &str, text: &str) -> Response {
-    let text = text.to_owned();
-    let html = document::render(lang.code(), "ltr", title, "staff", move || {
-        view! {
-            <p class="message" role="alert">{text}</p>
-            <p><a href="/staff">{say(lang, "Naar het begin", "Back to the start")}</a></p>
-        }
-    });
-    (status, Html(html)).into_response()
 }
 
 /// A staff form: it carries the session's CSRF token.
