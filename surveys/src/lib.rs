@@ -7,6 +7,7 @@
 pub mod class_code;
 pub mod disclosure;
 pub mod indicator;
+pub mod planning;
 pub mod questionnaire;
 pub mod standard;
 pub mod statistics;
