@@ -11,6 +11,7 @@ mod m0005_administration;
 mod m0006_synthetic_region;
 mod m0007_wave_releases;
 mod m0008_sealed_drafts;
+mod m0009_prevention_planning;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_synthetic_region::Migration),
             Box::new(m0007_wave_releases::Migration),
             Box::new(m0008_sealed_drafts::Migration),
+            Box::new(m0009_prevention_planning::Migration),
         ]
     }
 }

@@ -75,6 +75,20 @@ pub struct TrendChart {
     pub series: Vec<Series>,
     /// Written where a figure is suppressed, e.g. "fewer than 10 respondents".
     pub suppressed_label: String,
+    /// Goals set on the community's figure: each drawn as a dotted path from
+    /// its baseline to its target, the target as a diamond.
+    pub goals: Vec<GoalLine>,
+}
+
+/// A goal on a trend chart: from the baseline (a wave on the x axis and its
+/// percentage) to the target (the wave or year it should be reached by, also
+/// on the x axis, and the target percentage).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalLine {
+    /// The legend's words, e.g. "Goal: 10% by 2026".
+    pub label: String,
+    pub from: (usize, f64),
+    pub to: (usize, f64),
 }
 
 /// One village's bar.
@@ -140,6 +154,7 @@ pub fn trend(trend: &TrendChart) -> String {
         .flat_map(|series| series.figures.iter().take(waves))
         .filter_map(|figure| estimate(*figure))
         .map(|estimate| estimate.high)
+        .chain(trend.goals.iter().flat_map(|g| [g.from.1, g.to.1]))
         .fold(0.0, f64::max);
     let (scale_top, ticks) = percent_scale(highest);
     let positions: Vec<f64> = (0..waves).map(|wave| wave as f64).collect();
@@ -205,6 +220,17 @@ pub fn trend(trend: &TrendChart) -> String {
                     draw_marker(root, grid.backend_coord(&(*x, e.percent)), marker, colour)?;
                 }
             }
+        }
+        for goal in &trend.goals {
+            let from = (goal.from.0 as f64, goal.from.1);
+            let to = (goal.to.0 as f64, goal.to.1);
+            plotting.draw(&DashedPathElement::new(
+                [from, to],
+                3,
+                4,
+                GOAL.stroke_width(2),
+            ))?;
+            draw_marker(root, grid.backend_coord(&to), Marker::Diamond, GOAL)?;
         }
         if let Some(community) = trend.series.first() {
             for run in runs(&community.figures, waves) {
@@ -550,6 +576,8 @@ const TEXT: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const MUTED: RGBColor = RGBColor(0x59, 0x59, 0x59);
 const AXIS: RGBColor = RGBColor(0x76, 0x76, 0x76);
 const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
+/// Goals: the Okabe–Ito bluish green, apart from the community and references.
+const GOAL: RGBColor = RGBColor(0x00, 0x7A, 0x5E);
 
 /// Draws one chart into an SVG string and labels it; on a drawing error, a
 /// chart that says so.
@@ -995,6 +1023,8 @@ enum Swatch {
     Whisker,
     /// The community's dot with its interval, in a profile.
     Dot,
+    /// A goal's dotted path and target diamond.
+    Goal,
     /// The reference's tick, in a profile.
     Tick,
 }
@@ -1020,6 +1050,12 @@ fn trend_keys(trend: &TrendChart) -> Vec<Key> {
                 label: interval_label(trend.chart.language).to_owned(),
             });
         }
+    }
+    for goal in &trend.goals {
+        keys.push(Key {
+            swatch: Swatch::Goal,
+            label: clean(&goal.label),
+        });
     }
     keys
 }
@@ -1085,6 +1121,15 @@ fn draw_keys(
                 draw_marker(root, (middle, y), Marker::Dot, COMMUNITY)?;
             }
             Swatch::Tick => draw_marker(root, (middle, y), Marker::Tick, REFERENCE)?,
+            Swatch::Goal => {
+                root.draw(&DashedPathElement::new(
+                    [(x, y), (end, y)],
+                    3,
+                    4,
+                    GOAL.stroke_width(2),
+                ))?;
+                draw_marker(root, (end - 4, y), Marker::Diamond, GOAL)?;
+            }
         }
         let style = text_style(LABEL_PX, &TEXT).pos(Pos::new(HPos::Left, VPos::Center));
         root.draw(&Text::new(key.label.clone(), (end + 6, y), style))?;
@@ -1141,7 +1186,30 @@ mod tests {
                 },
             ],
             suppressed_label: "fewer than 10 respondents".to_owned(),
+            goals: vec![],
         }
+    }
+
+    #[test]
+    fn a_goal_is_drawn_from_its_baseline_to_its_target_with_a_key() {
+        let plain = trend(&trend_of(vec![released(20.0); 4]));
+        let mut with_goal = trend_of(vec![released(20.0); 4]);
+        with_goal.waves.push("2026".to_owned());
+        with_goal.goals.push(GoalLine {
+            label: format!("Goal {HOSTILE}: 10% by 2026"),
+            from: (1, 20.0),
+            to: (4, 10.0),
+        });
+        let svg = trend(&with_goal);
+        let goal_colour = |svg: &str| svg.to_ascii_uppercase().matches("#007A5E").count();
+        assert_eq!(goal_colour(&plain), 0, "no goal, no goal colour");
+        assert!(
+            goal_colour(&svg) >= 3,
+            "path, target and key in the goal colour"
+        );
+        assert!(svg.contains("10% by 2026"), "the key names the goal");
+        assert!(!svg.contains("<script>"), "the label is escaped");
+        assert!(svg.contains("\n2026\n"), "the target year is on the axis");
     }
 
     fn villages() -> BarChart {

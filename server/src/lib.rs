@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod planning;
 pub mod results;
 pub mod routes;
 pub mod secrets;

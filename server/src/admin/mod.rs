@@ -196,6 +196,7 @@ fn navigation(staff: &Staff) -> Vec<(&'static str, &'static str)> {
     let mut links = vec![("/staff", say(lang, "Start", "Home"))];
     if staff.role() != Role::Teacher {
         links.push(("/dashboard", say(lang, "Cijfers", "Figures")));
+        links.push(("/planning", say(lang, "Preventieplan", "Prevention plan")));
     }
     if staff.may(Action::Administer, &Target::Region) {
         links.extend([

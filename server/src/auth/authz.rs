@@ -26,10 +26,16 @@ pub enum Action {
     Administer,
     /// Who changed what, when.
     ViewAudit,
+    /// Set, change and remove prevention goals of a place.
+    SetGoals,
+    /// Add and update the prevention actions of a place.
+    RecordActions,
+    /// Keep a municipality's prevention cycle: its ten steps per wave.
+    RunCycle,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 10] = [
         Action::ViewFigures,
         Action::ViewReference,
         Action::ViewResponseRates,
@@ -37,6 +43,9 @@ impl Action {
         Action::RegisterClasses,
         Action::Administer,
         Action::ViewAudit,
+        Action::SetGoals,
+        Action::RecordActions,
+        Action::RunCycle,
     ];
 }
 
@@ -87,8 +96,13 @@ pub fn may(principal: &Principal, action: Action, target: &Target) -> bool {
         Role::RegionCoordinator => true,
         Role::Municipality => match (action, *target) {
             (ViewFigures | ViewReference, Target::Region) => true,
-            (ViewFigures | ViewReference, Target::Municipality { id }) => own_municipality(id),
-            (ViewFigures, Target::Village { municipality, .. }) => own_municipality(municipality),
+            (
+                ViewFigures | ViewReference | SetGoals | RecordActions | RunCycle,
+                Target::Municipality { id },
+            ) => own_municipality(id),
+            (ViewFigures | SetGoals | RecordActions, Target::Village { municipality, .. }) => {
+                own_municipality(municipality)
+            }
             _ => false,
         },
         Role::SchoolCoordinator => match (action, *target) {
@@ -96,16 +110,19 @@ pub fn may(principal: &Principal, action: Action, target: &Target) -> bool {
             (ViewFigures | ViewReference, Target::Municipality { id }) => {
                 principal.school_municipality == Some(id)
             }
-            (ViewFigures | ViewResponseRates | RegisterClasses, Target::School { id, .. }) => {
-                own_school(id)
-            }
+            (
+                ViewFigures | ViewResponseRates | RegisterClasses | SetGoals | RecordActions,
+                Target::School { id, .. },
+            ) => own_school(id),
             (ViewClassCount, Target::ClassCode { school, .. }) => own_school(school),
             _ => false,
         },
         // A youth worker sees their villages, set against the municipality and
         // the region; not those places' own dashboards, nor other villages.
         Role::YouthWorker => match (action, *target) {
-            (ViewFigures, Target::Village { id, .. }) => principal.villages.contains(&id),
+            (ViewFigures | RecordActions, Target::Village { id, .. }) => {
+                principal.villages.contains(&id)
+            }
             (ViewReference, Target::Region) => true,
             (ViewReference, Target::Municipality { id }) => own_municipality(id),
             _ => false,
@@ -327,6 +344,13 @@ mod tests {
                 (ViewReference, "own municipality"),
                 (ViewFigures, "own village"),
                 (ViewFigures, "sister village"),
+                (SetGoals, "own municipality"),
+                (RecordActions, "own municipality"),
+                (RunCycle, "own municipality"),
+                (SetGoals, "own village"),
+                (RecordActions, "own village"),
+                (SetGoals, "sister village"),
+                (RecordActions, "sister village"),
             ],
             Role::SchoolCoordinator => vec![
                 (ViewFigures, "region"),
@@ -336,12 +360,15 @@ mod tests {
                 (ViewFigures, "own school"),
                 (ViewResponseRates, "own school"),
                 (RegisterClasses, "own school"),
+                (SetGoals, "own school"),
+                (RecordActions, "own school"),
                 (ViewClassCount, "own class"),
                 (ViewClassCount, "colleague's class"),
                 (ViewClassCount, "class without teacher"),
             ],
             Role::YouthWorker => vec![
                 (ViewFigures, "own village"),
+                (RecordActions, "own village"),
                 (ViewReference, "region"),
                 (ViewReference, "own municipality"),
             ],

@@ -19,6 +19,7 @@ use surveys::{
 };
 
 use super::waves::ShownWave;
+use crate::planning::goals::GoalRow;
 
 /// A place with a dashboard, as the viewer sees it named.
 #[derive(Debug, Clone)]
@@ -55,6 +56,9 @@ pub struct Request<'a> {
     pub response: &'a dyn Fn(i32) -> Option<ResponseRate>,
     pub synthetic: bool,
     pub selection: Selection,
+    /// The place's goals with their status by the selected wave; `None` for
+    /// a place that has no goals (the region).
+    pub goals: Option<Vec<GoalRow>>,
 }
 
 /// A table with its stable name (download file names and anchors).
@@ -72,6 +76,8 @@ pub struct DrawnChart {
 pub struct DomainSection {
     pub heading: String,
     pub table: NamedTable,
+    /// The indicator of each row, in row order.
+    pub indicators: Vec<String>,
 }
 
 /// One dashboard, ready to be written as a page, a report or downloads.
@@ -88,12 +94,17 @@ pub struct Dashboard {
     pub profile: Option<DrawnChart>,
     pub response: NamedTable,
     pub exclusions: NamedTable,
+    /// The place's goals and their progress, when it can have goals.
+    pub goals: Option<NamedTable>,
+    /// The status of each goal, in the goals table's row order.
+    pub goal_statuses: Vec<(i32, surveys::planning::GoalStatus)>,
 }
 
 impl Dashboard {
     /// Every table, in page order.
     pub fn tables(&self) -> Vec<&NamedTable> {
-        let mut tables: Vec<&NamedTable> = self.domains.iter().map(|d| &d.table).collect();
+        let mut tables: Vec<&NamedTable> = self.goals.iter().collect();
+        tables.extend(self.domains.iter().map(|d| &d.table));
         for chart in [&self.trend, &self.neighbours, &self.profile]
             .into_iter()
             .flatten()
@@ -281,7 +292,7 @@ fn figure_columns(words: &Words, whose: &str) -> Vec<String> {
 
 /// The questionnaires from one wave to another, each version once, as the
 /// trend rules want them.
-fn versions(waves: &[ShownWave]) -> Vec<&'static Questionnaire> {
+pub(crate) fn versions(waves: &[ShownWave]) -> Vec<&'static Questionnaire> {
     let mut versions: Vec<&'static Questionnaire> = Vec::new();
     for wave in waves {
         let same = versions.last().is_some_and(|last| {
@@ -411,11 +422,13 @@ pub fn build(waves: &[ShownWave], request: &Request) -> Option<Dashboard> {
                             rows: vec![],
                         },
                     },
+                    indicators: vec![],
                 });
                 domains.last_mut()?
             }
         };
         section.table.table.rows.push(row);
+        section.indicators.push(key.to_owned());
     }
 
     let previous_label = previous.map(wave_label);
@@ -472,6 +485,24 @@ pub fn build(waves: &[ShownWave], request: &Request) -> Option<Dashboard> {
         profile,
         response: response_table(waves, request, &words, &group),
         exclusions: exclusions_table(current, &words),
+        goals: request.goals.as_ref().map(|rows| NamedTable {
+            name: "goals".to_owned(),
+            table: crate::planning::goals::table(
+                rows,
+                language,
+                format!(
+                    "{} — {}",
+                    words.say("Doelen en hun voortgang", "Goals and their progress"),
+                    request.community.name
+                ),
+            ),
+        }),
+        goal_statuses: request
+            .goals
+            .iter()
+            .flatten()
+            .map(|row| (row.goal.id, row.status()))
+            .collect(),
     })
 }
 
@@ -535,6 +566,8 @@ fn trend_chart(
         });
     }
     let title = format!("{label} — {}", request.community.name);
+    let mut axis: Vec<String> = shown.iter().map(|&i| waves[i].year.to_string()).collect();
+    let goals = goal_lines(waves, &shown, request, key, words, &mut axis);
     let svg = charts::trend(&TrendChart {
         chart: Chart {
             id: format!("trend-{key}"),
@@ -546,9 +579,10 @@ fn trend_chart(
             note,
             language: request.language,
         },
-        waves: shown.iter().map(|&i| waves[i].year.to_string()).collect(),
+        waves: axis,
         series,
         suppressed_label: words.say("niet getoond", "not shown"),
+        goals,
     });
     Some(DrawnChart {
         svg,
@@ -561,6 +595,63 @@ fn trend_chart(
             },
         },
     })
+}
+
+/// The goals on the charted indicator and group, each from its baseline to
+/// its target; a target year after the last wave shown is added to the axis.
+fn goal_lines(
+    waves: &[ShownWave],
+    shown: &[usize],
+    request: &Request,
+    key: &str,
+    words: &Words,
+    axis: &mut Vec<String>,
+) -> Vec<charts::GoalLine> {
+    let who = super::who_key(request.selection.breakdown);
+    let mut lines = Vec::new();
+    for row in request.goals.iter().flatten() {
+        let goal = &row.goal;
+        if goal.indicator != key || goal.breakdown != who {
+            continue;
+        }
+        let Some(from) = shown
+            .iter()
+            .position(|&i| waves[i].id == goal.baseline_wave_id)
+        else {
+            continue;
+        };
+        let Some(baseline) = row.rule.and_then(|r| r.baseline().percent()) else {
+            continue;
+        };
+        let to = match shown
+            .iter()
+            .position(|&i| waves[i].year >= goal.target_year)
+        {
+            Some(at) => at,
+            None => {
+                let label = goal.target_year.to_string();
+                match axis.iter().position(|a| *a == label) {
+                    Some(at) => at,
+                    None => {
+                        axis.push(label);
+                        axis.len() - 1
+                    }
+                }
+            }
+        };
+        let target = words
+            .0
+            .percent(goal.target_percent, reports::PERCENT_DECIMALS);
+        lines.push(charts::GoalLine {
+            label: match words.0 {
+                Language::Nl => format!("Doel: {target} in {}", goal.target_year),
+                Language::En => format!("Goal: {target} by {}", goal.target_year),
+            },
+            from: (from, baseline),
+            to: (to, goal.target_percent),
+        });
+    }
+    lines
 }
 
 /// The indicator in each neighbouring place (villages of the municipality,

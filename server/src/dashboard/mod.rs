@@ -47,15 +47,15 @@ pub fn routes() -> Router<AppState> {
 
 /// The places of the installation, read once per request (a region has tens
 /// of them).
-struct Places {
-    region: region::Model,
-    municipalities: Vec<municipality::Model>,
-    villages: Vec<village::Model>,
-    schools: Vec<school::Model>,
+pub(crate) struct Places {
+    pub region: region::Model,
+    pub municipalities: Vec<municipality::Model>,
+    pub villages: Vec<village::Model>,
+    pub schools: Vec<school::Model>,
 }
 
 impl Places {
-    async fn load(db: &DatabaseConnection) -> Result<Option<Places>, DbErr> {
+    pub async fn load(db: &DatabaseConnection) -> Result<Option<Places>, DbErr> {
         let places = crate::admin::places::places(db).await?;
         Ok(places.region.map(|region| Places {
             region,
@@ -65,14 +65,14 @@ impl Places {
         }))
     }
 
-    fn region(&self) -> Community {
+    pub fn region(&self) -> Community {
         Community {
             name: self.region.name.clone(),
             place: Place::Region,
         }
     }
 
-    fn municipality(&self, id: i32) -> Option<(Community, Target)> {
+    pub fn municipality(&self, id: i32) -> Option<(Community, Target)> {
         let m = self.municipalities.iter().find(|m| m.id == id)?;
         Some((
             Community {
@@ -83,7 +83,7 @@ impl Places {
         ))
     }
 
-    fn village(&self, id: i32) -> Option<(Community, Target)> {
+    pub fn village(&self, id: i32) -> Option<(Community, Target)> {
         let v = self.villages.iter().find(|v| v.id == id)?;
         Some((
             Community {
@@ -100,7 +100,7 @@ impl Places {
         ))
     }
 
-    fn school(&self, id: i32) -> Option<(Community, Target)> {
+    pub fn school(&self, id: i32) -> Option<(Community, Target)> {
         let s = self.schools.iter().find(|s| s.id == id)?;
         Some((
             Community {
@@ -116,7 +116,7 @@ impl Places {
 
     /// The place a URL names, as `region`, `municipality-3`, `village-17`,
     /// `school-5`.
-    fn named(&self, name: &str) -> Option<(Community, Target)> {
+    pub fn named(&self, name: &str) -> Option<(Community, Target)> {
         if name == "region" {
             return Some((self.region(), Target::Region));
         }
@@ -132,7 +132,7 @@ impl Places {
 }
 
 /// The URL name of a place.
-fn place_name(target: &Target) -> String {
+pub(crate) fn place_name(target: &Target) -> String {
     match *target {
         Target::Region => "region".to_owned(),
         Target::Municipality { id } => format!("municipality-{id}"),
@@ -159,7 +159,7 @@ pub const WHO: [(&str, Breakdown); 5] = [
     ("girls", Breakdown::Gender(Gender::Girl)),
 ];
 
-fn who_key(breakdown: Breakdown) -> &'static str {
+pub(crate) fn who_key(breakdown: Breakdown) -> &'static str {
     WHO.iter()
         .find(|(_, b)| *b == breakdown)
         .map_or("all", |(key, _)| key)
@@ -232,6 +232,8 @@ struct Built {
     /// Other places the viewer may open from here (villages of a municipality,
     /// the municipality of a village…).
     links: Vec<(String, String)>,
+    /// The viewer may set goals on this place's figures.
+    may_set_goals: bool,
 }
 
 /// Everything before writing a dashboard out: who asks, may they, which waves,
@@ -376,6 +378,21 @@ async fn prepare(
         .await
         .map_err(AppError::from)?;
     let synthetic = places.region.synthetic;
+    // Goals belong to municipalities, villages and schools; they are read
+    // with the figures of the selected wave.
+    let goals = match target {
+        Target::Region | Target::ClassCode { .. } => None,
+        _ => Some(crate::planning::goals::rows(
+            crate::planning::goals_of(&state.db, &place_name(&target))
+                .await
+                .map_err(AppError::from)?,
+            &waves,
+            Some(selection.wave),
+            community.place,
+            language(lang),
+        )),
+    };
+    let may_set_goals = goals.is_some() && staff.may(Action::SetGoals, &target);
     let dashboard = build::build(
         &waves,
         &Request {
@@ -387,10 +404,12 @@ async fn prepare(
             response: &|wave| response.get(&wave).copied(),
             synthetic,
             selection: selection.clone(),
+            goals,
         },
     )
     .ok_or(AppError::NotFound)?;
     Ok(Built {
+        may_set_goals,
         staff,
         place: place.to_owned(),
         waves,
@@ -480,7 +499,7 @@ async fn prepare_from_query(
 }
 
 /// A download's file name: a table's name, or `all`, then `.csv` or `.xlsx`.
-fn parse_file(file: &str) -> Option<(&str, Format)> {
+pub(crate) fn parse_file(file: &str) -> Option<(&str, Format)> {
     let (stem, extension) = file.rsplit_once('.')?;
     let format = match extension {
         "csv" => Format::Csv,
@@ -491,12 +510,16 @@ fn parse_file(file: &str) -> Option<(&str, Format)> {
 }
 
 #[derive(Clone, Copy)]
-enum Format {
+pub(crate) enum Format {
     Csv,
     Xlsx,
 }
 
-fn file_response(file_name: &str, format: Format, tables: &[reports::Table]) -> Response {
+pub(crate) fn file_response(
+    file_name: &str,
+    format: Format,
+    tables: &[reports::Table],
+) -> Response {
     let (content_type, body) = match format {
         Format::Csv => match tables.first() {
             Some(table) => (

@@ -18,9 +18,22 @@ fn DataTable(
     /// The query string of the dashboard, for the download links; `None` in
     /// the printed report.
     downloads: Option<(String, String)>,
+    /// Per row, the address that sets a goal on its figure: an extra column
+    /// on the page only (never in downloads or the report).
+    #[prop(default = None)]
+    goal_links: Option<Vec<String>>,
 ) -> impl IntoView {
     let NamedTable { name, table } = table;
     let lang = language;
+    let goal_heading = goal_links.as_ref().map(|_| match lang {
+        Language::Nl => "Doel",
+        Language::En => "Goal",
+    });
+    let (goal_label, goal_hint) = match lang {
+        Language::Nl => ("Doel stellen", "op dit cijfer"),
+        Language::En => ("Set a goal", "on this figure"),
+    };
+    let mut goal_links = goal_links.map(|links| links.into_iter());
     let cell = move |cell: Cell| match cell {
         Cell::Text(text) => view! { <span>{text}</span> }.into_any(),
         Cell::Percent(value) => {
@@ -52,15 +65,20 @@ fn DataTable(
                 <caption>{table.title}</caption>
                 <thead><tr>
                     {table.columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}
+                    {goal_heading.map(|h| view! { <th scope="col">{h}</th> })}
                 </tr></thead>
                 <tbody>
                     {table.rows.into_iter().map(|row| {
                         let mut cells = row.into_iter();
                         let head = cells.next().map(cell);
+                        let goal = goal_links.as_mut().map(|links| links.next().unwrap_or_default());
                         view! {
                             <tr>
                                 <th scope="row">{head}</th>
                                 {cells.map(|c| view! { <td>{cell(c)}</td> }).collect_view()}
+                                {goal.map(|href| view! {
+                                    <td><a href=href class="set-goal">{goal_label}<span class="visually-hidden">" "{goal_hint}</span></a></td>
+                                })}
                             </tr>
                         }
                     }).collect_view()}
@@ -133,6 +151,48 @@ fn messages_section(
     }
 }
 
+/// The place's goals with their status marks; on the page with a link to
+/// the planning and downloads, in the report without.
+fn goals_section(
+    goals: Option<NamedTable>,
+    statuses: Vec<(i32, surveys::planning::GoalStatus)>,
+    lang: app::i18n::Lang,
+    links: Option<(String, Option<(String, String)>)>,
+) -> impl IntoView {
+    goals.map(|table| {
+        let language = super::language(lang);
+        let words = crate::planning::goals::GoalWords(language);
+        let summary: Vec<String> = surveys::planning::GoalStatus::ALL
+            .iter()
+            .filter_map(|status| {
+                let n = statuses.iter().filter(|(_, s)| s == status).count();
+                (n > 0).then(|| format!("{}: {n}", words.status(*status)))
+            })
+            .collect();
+        let empty = table.table.rows.is_empty();
+        let (planning, downloads) = match links {
+            Some((planning, downloads)) => (Some(planning), downloads),
+            None => (None, None),
+        };
+        view! {
+            <section class="goals" id="goals">
+                <h2>{say(lang, "Doelen en hun voortgang", "Goals and their progress")}</h2>
+                {if empty {
+                    view! { <p>{say(lang, "Er zijn nog geen doelen gesteld.", "No goals have been set yet.")}</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="goal-summary">{summary.join(" · ")}</p>
+                        <DataTable table=table language=language downloads=downloads/>
+                    }.into_any()
+                }}
+                {planning.map(|href| view! {
+                    <p><a href=href class="planning-link">{say(lang, "Naar het preventieplan: doelen, acties en de cyclus", "To the prevention plan: goals, actions and the cycle")}</a></p>
+                })}
+            </section>
+        }
+    })
+}
+
 fn query_string(built: &Built) -> String {
     format!(
         "?wave={}&who={}&indicator={}",
@@ -150,6 +210,15 @@ pub fn dashboard(built: Built) -> Response {
     let base = format!("/dashboard/{}", built.place);
     let query = query_string(&built);
     let downloads = Some((base.clone(), query.clone()));
+    let planning = format!("/planning/{}", built.place);
+    let goal_base = built.may_set_goals.then(|| {
+        format!(
+            "/planning/{}/goals/new?wave={}&who={}&indicator=",
+            built.place,
+            built.waves[built.selection.wave].id,
+            who_key(built.selection.breakdown)
+        )
+    });
     let Built {
         staff,
         waves,
@@ -191,6 +260,8 @@ pub fn dashboard(built: Built) -> Response {
             profile,
             response,
             exclusions,
+            goals,
+            goal_statuses,
             ..
         } = dashboard;
         view! {
@@ -230,11 +301,17 @@ pub fn dashboard(built: Built) -> Response {
             </p>
             <p class="respondents">{respondents}</p>
             {messages_section(messages, first_wave, lang)}
-            {domains.into_iter().map(|d| view! {
-                <section class="domain">
-                    <h2>{d.heading}</h2>
-                    <DataTable table=d.table language=language downloads=downloads.clone()/>
-                </section>
+            {goals_section(goals, goal_statuses, lang, Some((planning.clone(), downloads.clone())))}
+            {domains.into_iter().map(|d| {
+                let links = goal_base.as_ref().map(|base| {
+                    d.indicators.iter().map(|key| format!("{base}{key}")).collect::<Vec<_>>()
+                });
+                view! {
+                    <section class="domain">
+                        <h2>{d.heading}</h2>
+                        <DataTable table=d.table language=language downloads=downloads.clone() goal_links=links/>
+                    </section>
+                }
             }).collect_view()}
             {chart_section(say(lang, "Door de jaren heen", "Over the years").to_owned(), trend, language, downloads.clone())}
             {chart_section(say(lang, "Plaatsen naast elkaar", "Places side by side").to_owned(), neighbours, language, downloads.clone())}
@@ -272,6 +349,8 @@ pub fn report(built: Built) -> Response {
             response,
             exclusions,
             k,
+            goals,
+            goal_statuses,
             ..
         } = dashboard;
         let method = match language {
@@ -290,6 +369,7 @@ pub fn report(built: Built) -> Response {
                 })}
                 <p class="respondents">{respondents}</p>
                 {messages_section(messages, first_wave, lang)}
+                {goals_section(goals, goal_statuses, lang, None)}
                 {chart_section(say(lang, "Door de jaren heen", "Over the years").to_owned(), trend, language, None)}
                 {chart_section(say(lang, "Risico en bescherming", "Risk and protection").to_owned(), profile, language, None)}
                 {chart_section(say(lang, "Plaatsen naast elkaar", "Places side by side").to_owned(), neighbours, language, None)}

@@ -4,9 +4,12 @@
 pub mod app_user;
 pub mod audit_log;
 pub mod class_code;
+pub mod cycle_step;
+pub mod goal;
 pub mod login_throttle;
 pub mod municipality;
 pub mod password_reset;
+pub mod prevention_action;
 pub mod region;
 pub mod response;
 pub mod school;

@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::auth::routes::routes())
         .merge(crate::admin::routes())
         .merge(crate::dashboard::routes())
+        .merge(crate::planning::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
