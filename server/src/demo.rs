@@ -153,6 +153,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
             .await
             .map_err(|error| DbErr::Custom(format!("demo wave {}: {error}", wave.id)))?;
     }
+    crate::planning::demo::seed(db).await?;
     Ok(true)
 }
 

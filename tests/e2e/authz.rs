@@ -60,6 +60,9 @@ const STAFF: [Who; 5] = [
 ];
 const REGION: &[Who] = &[Who::Region];
 const SCHOOL_ADMIN: &[Who] = &[Who::Region, Who::School];
+/// The region, the village's municipality and its youth worker.
+const VILLAGE_READERS: &[Who] = &[Who::Region, Who::Municipality, Who::YouthWorker];
+const MUNICIPAL: &[Who] = &[Who::Region, Who::Municipality];
 const FIGURES: &[Who] = &[
     Who::Region,
     Who::Municipality,
@@ -260,6 +263,76 @@ fn matrix() -> Vec<Entry> {
             SCHOOL_ADMIN,
             REGION,
         ),
+        // Prevention planning: read where the figures may be read, goals set
+        // by the municipality (and a school for itself), actions recorded by
+        // a youth worker too, the cycle kept by the municipality.
+        e(M::GET, "/planning", "/planning", &[], &STAFF, &STAFF),
+        e(
+            M::GET,
+            "/planning/{place}",
+            "/planning/village-{village}",
+            &[],
+            VILLAGE_READERS,
+            REGION,
+        ),
+        e(
+            M::GET,
+            "/planning/{place}/download/{file}",
+            "/planning/school-{school}/download/goals.csv",
+            &[],
+            SCHOOL_ADMIN,
+            REGION,
+        ),
+        e(
+            M::GET,
+            "/planning/{place}/goals/new",
+            "/planning/village-{village}/goals/new",
+            &[],
+            MUNICIPAL,
+            REGION,
+        ),
+        e(
+            M::POST,
+            "/planning/{place}/goals",
+            "/planning/village-{village}/goals",
+            &[("indicator", "")],
+            MUNICIPAL,
+            REGION,
+        ),
+        // Without the confirmation a removal is refused, so the goal stays
+        // for the next role.
+        e(
+            M::POST,
+            "/planning/{place}/goals/{id}/remove",
+            "/planning/village-{village}/goals/{goal}/remove",
+            &[],
+            MUNICIPAL,
+            REGION,
+        ),
+        e(
+            M::POST,
+            "/planning/{place}/actions",
+            "/planning/village-{village}/actions",
+            &[("title", "")],
+            VILLAGE_READERS,
+            REGION,
+        ),
+        e(
+            M::POST,
+            "/planning/{place}/actions/{id}",
+            "/planning/village-{village}/actions/{action}",
+            &[("status", "unknown")],
+            VILLAGE_READERS,
+            REGION,
+        ),
+        e(
+            M::POST,
+            "/planning/{place}/cycle",
+            "/planning/municipality-{municipality}/cycle",
+            &[("step", "0")],
+            MUNICIPAL,
+            REGION,
+        ),
     ]
 }
 
@@ -370,10 +443,73 @@ async fn sign_in(app: &TestApp, who: Who, email: &str) -> Session {
 struct Ids {
     own_school: String,
     foreign_school: String,
+    /// Per scope: a village, its municipality, and a goal and an action there.
+    own_place: PlanningIds,
+    foreign_place: PlanningIds,
     own_code: String,
     foreign_code: String,
     wave: String,
     user: String,
+}
+
+struct PlanningIds {
+    village: String,
+    municipality: String,
+    goal: String,
+    action: String,
+}
+
+/// A goal and an action in `village`, made by the region coordinator.
+async fn plan_in(
+    app: &TestApp,
+    region: &Session,
+    token: &str,
+    village: &str,
+    municipality: &str,
+) -> PlanningIds {
+    let wave = id_of(app, "survey_wave WHERE year = 2026").await;
+    let place = format!("village-{village}");
+    let goal = region
+        .http
+        .post(app.url(&format!("/planning/{place}/goals")))
+        .form(&[
+            ("csrf", token),
+            ("indicator", "alcohol_lifetime"),
+            ("who", "all"),
+            ("wave", &wave),
+            ("target", "10"),
+            ("target_year", "2030"),
+            ("domain", "parents"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(goal.status(), StatusCode::SEE_OTHER, "a goal in {place}");
+    let action = region
+        .http
+        .post(app.url(&format!("/planning/{place}/actions")))
+        .form(&[
+            ("csrf", token),
+            ("title", "Ouderavond"),
+            ("organisation", "GGD"),
+            ("domain", "parents"),
+            ("starts_on", "2026-09-01"),
+            ("status", "planned"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        action.status(),
+        StatusCode::SEE_OTHER,
+        "an action in {place}"
+    );
+    PlanningIds {
+        village: village.to_owned(),
+        municipality: municipality.to_owned(),
+        goal: id_of(app, &format!("goal WHERE place = '{place}'")).await,
+        action: id_of(app, &format!("prevention_action WHERE place = '{place}'")).await,
+    }
 }
 
 async fn authorization_matrix(backend: Backend) {
@@ -434,19 +570,6 @@ async fn authorization_matrix(backend: Backend) {
         "UPDATE class_code SET teacher_user_id = {teacher} WHERE id = {own_code}"
     ))
     .await;
-    let ids = Ids {
-        own_school: own_school.clone(),
-        foreign_school: foreign_school.clone(),
-        own_code,
-        foreign_code: id_of(
-            &app,
-            &format!("class_code WHERE school_id = {foreign_school} ORDER BY id LIMIT 1"),
-        )
-        .await,
-        wave: id_of(&app, "survey_wave ORDER BY id LIMIT 1").await,
-        user: teacher,
-    };
-
     let mut sessions = vec![sign_in(&app, Who::Anonymous, "").await];
     for (who, email, _) in &accounts {
         sessions.push(sign_in(&app, *who, email).await);
@@ -461,6 +584,24 @@ async fn authorization_matrix(backend: Backend) {
             csrf_of(&home.text().await.unwrap())
         });
     }
+    let lindenmaar = id_of(&app, "municipality WHERE name = 'Lindenmaar'").await;
+    let vlierbeek = id_of(&app, "village WHERE name = 'Vlierbeek'").await;
+    let own_place = plan_in(&app, &sessions[1], &tokens[1], &westdorp, &heidebroek).await;
+    let foreign_place = plan_in(&app, &sessions[1], &tokens[1], &vlierbeek, &lindenmaar).await;
+    let ids = Ids {
+        own_place,
+        foreign_place,
+        own_school: own_school.clone(),
+        foreign_school: foreign_school.clone(),
+        own_code,
+        foreign_code: id_of(
+            &app,
+            &format!("class_code WHERE school_id = {foreign_school} ORDER BY id LIMIT 1"),
+        )
+        .await,
+        wave: id_of(&app, "survey_wave ORDER BY id LIMIT 1").await,
+        user: teacher,
+    };
 
     let changes = "SELECT COUNT(*) AS n FROM audit_log";
     let not_found_body = {
@@ -478,12 +619,16 @@ async fn authorization_matrix(backend: Backend) {
     let mut checked = 0;
     for entry in matrix() {
         for scope in [Scope::Own, Scope::Foreign] {
-            let (school, code) = match scope {
-                Scope::Own => (&ids.own_school, &ids.own_code),
-                Scope::Foreign => (&ids.foreign_school, &ids.foreign_code),
+            let (school, code, planned) = match scope {
+                Scope::Own => (&ids.own_school, &ids.own_code, &ids.own_place),
+                Scope::Foreign => (&ids.foreign_school, &ids.foreign_code, &ids.foreign_place),
             };
             let path = entry
                 .path
+                .replace("{village}", &planned.village)
+                .replace("{municipality}", &planned.municipality)
+                .replace("{goal}", &planned.goal)
+                .replace("{action}", &planned.action)
                 .replace("{school}", school)
                 .replace("{code}", code)
                 .replace("{wave}", &ids.wave)

@@ -56,6 +56,14 @@ enum Seen {
     Withheld {
         group: Group,
     },
+    /// A goal's baseline in the audited wave: the figure of the release the
+    /// goal was set on, shown as it was then.
+    Baseline {
+        group: Group,
+        indicator: String,
+        percent: f64,
+        n: u64,
+    },
 }
 
 /// The places of the demo region, as the database names them.
@@ -241,6 +249,10 @@ impl Reading<'_> {
             // table's test holds to k; not figures of a group.
             return;
         }
+        if header.get(3).is_some_and(|h| h == "Beginwaarde") {
+            self.read_goals(header, body, seen);
+            return;
+        }
         if header.get(1).is_some_and(|h| h.starts_with("Ingevuld")) {
             let group = Group::new(self.page.community.1, self.breakdown);
             for row in body.iter().filter(|row| row[0] == self.wave_name) {
@@ -303,6 +315,85 @@ impl Reading<'_> {
     }
 }
 
+impl Reading<'_> {
+    /// A goals table: per goal its group, its baseline ("53,3 % (2020, n =
+    /// 559)") and its latest figure with the wave's year.
+    fn read_goals(&self, header: &[String], body: &[Vec<String>], seen: &mut Vec<Seen>) {
+        let column = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("the goals table has a column {name}: {header:?}"))
+        };
+        let (who, baseline, latest, wave) = (
+            column("Leerlingen"),
+            column("Beginwaarde"),
+            column("Laatste cijfer %"),
+            column("Peiling"),
+        );
+        let words = server::dashboard::build::Words(reports::Language::Nl);
+        for row in body {
+            let breakdown = WHO
+                .iter()
+                .map(|(_, b)| *b)
+                .find(|b| words.breakdown(*b) == row[who])
+                .unwrap_or_else(|| panic!("a goal's group reads {:?}", row[who]));
+            let group = Group::new(self.page.community.1, breakdown);
+            let indicator = self.indicator_labelled(&row[0]);
+            let (value, rest) = row[baseline]
+                .split_once(" (")
+                .unwrap_or_else(|| panic!("a baseline reads {:?}", row[baseline]));
+            let (year, n) = rest
+                .trim_end_matches(')')
+                .split_once(", n = ")
+                .unwrap_or_else(|| panic!("a baseline reads {:?}", row[baseline]));
+            if year == self.year {
+                seen.push(Seen::Baseline {
+                    group,
+                    indicator: indicator.clone(),
+                    percent: percent(value).unwrap(),
+                    n: n.parse().unwrap(),
+                });
+            }
+            if row[wave] == self.year && !empty(&row[latest]) {
+                seen.push(Seen::Share {
+                    group,
+                    indicator,
+                    percent: percent(&row[latest])
+                        .unwrap_or_else(|| panic!("a latest figure reads {:?}", row[latest])),
+                    n: None,
+                });
+            }
+        }
+    }
+}
+
+/// The goals' baselines in `seen` as figures of the release they were set
+/// on (the first: the demo's goals predate the reopen), and everything else.
+fn baselines_apart(seen: Vec<Seen>) -> (Vec<Seen>, Vec<Seen>) {
+    let (baselines, rest): (Vec<Seen>, Vec<Seen>) = seen
+        .into_iter()
+        .partition(|s| matches!(s, Seen::Baseline { .. }));
+    let baselines = baselines
+        .into_iter()
+        .map(|s| match s {
+            Seen::Baseline {
+                group,
+                indicator,
+                percent,
+                n,
+            } => Seen::Share {
+                group,
+                indicator,
+                percent,
+                n: Some(n),
+            },
+            other => other,
+        })
+        .collect();
+    (baselines, rest)
+}
+
 /// The sheets of a workbook as text, the notes sheet left out.
 fn workbook_tables(bytes: &[u8]) -> Vec<Vec<Vec<String>>> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("a workbook");
@@ -313,17 +404,7 @@ fn workbook_tables(bytes: &[u8]) -> Vec<Vec<Vec<String>>> {
         tables.push(
             range
                 .rows()
-                .map(|row| {
-                    row.iter()
-                        .map(|cell| match cell {
-                            Data::Float(f) => f.to_string(),
-                            Data::Int(i) => i.to_string(),
-                            Data::String(s) => s.clone(),
-                            Data::Empty => String::new(),
-                            other => panic!("a workbook cell {other:?}"),
-                        })
-                        .collect()
-                })
+                .map(|row| row.iter().map(cell_text).collect())
                 .collect(),
         );
     }
@@ -431,8 +512,50 @@ async fn harvest(
                 }
             }
         }
+        // The place's prevention plan: its goals as page and downloads.
+        if slug != "region" {
+            let reading = Reading {
+                page: &page,
+                questionnaire,
+                year,
+                wave_name: &wave_name,
+                breakdown: Breakdown::All,
+                indicator: default_indicator,
+            };
+            let plan = String::from_utf8(get(format!("/planning/{slug}")).await).unwrap();
+            for name in table_names(&plan) {
+                match name {
+                    "goals" => reading.read(&page_table(&plan, name), &mut seen),
+                    // Actions and the cycle hold no figures.
+                    "actions" => {}
+                    other => panic!("a planning table the harvest does not know: {other}"),
+                }
+            }
+            let csv = get(format!("/planning/{slug}/download/goals.csv")).await;
+            reading.read(&csv_rows(&csv), &mut seen);
+            let workbook = get(format!("/planning/{slug}/download/goals.xlsx")).await;
+            let mut book: Xlsx<_> = Xlsx::new(Cursor::new(workbook)).expect("a workbook");
+            for name in book.sheet_names() {
+                let range = book.worksheet_range(&name).unwrap();
+                let table: Vec<Vec<String>> = range
+                    .rows()
+                    .map(|row| row.iter().map(cell_text).collect())
+                    .collect();
+                reading.read(&table, &mut seen);
+            }
+        }
     }
     (seen, requests)
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => panic!("a workbook cell {other:?}"),
+    }
 }
 
 /// Checks each figure read against the release in force and hands it to the
@@ -493,6 +616,9 @@ fn observe(
                 auditor
                     .observe(index, group, Observation::Respondents(*n))
                     .unwrap();
+            }
+            Seen::Baseline { .. } => {
+                panic!("a baseline is observed as a share of the release it was set on")
             }
             Seen::Withheld { group } => match release.respondents(group) {
                 // An empty group reads as fewer than k too: that says nothing.
@@ -653,6 +779,18 @@ async fn nothing_any_account_reads_across_two_releases_discloses_a_small_group(b
     let second = crate::releases::release(&app, &wave, 2).await;
     let second_seen = harvest_all(&app, &places, &wave, year).await;
 
+    let (first_baselines, first_seen) = baselines_apart(first_seen);
+    let (second_baselines, second_seen) = baselines_apart(second_seen);
+    assert_eq!(
+        first_baselines.len(),
+        second_baselines.len(),
+        "a goal's baseline stays as it was set"
+    );
+    let first_seen: Vec<Seen> = first_seen
+        .into_iter()
+        .chain(first_baselines)
+        .chain(second_baselines)
+        .collect();
     let mut auditor = Auditor::new(k, &states, surveys::standard_v1()).unwrap();
     let covered = observe(&mut auditor, 0, &first, &first_seen);
     assert_complete(&first, &covered);

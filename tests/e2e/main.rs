@@ -22,6 +22,7 @@ mod demo;
 mod harvest;
 mod home;
 mod outage;
+mod planning;
 mod proxy;
 mod releases;
 mod results;

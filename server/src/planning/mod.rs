@@ -11,6 +11,7 @@
 //! change is audited and arrives through a CSRF-checked form; a refused form
 //! changes nothing and says why in the reader's language.
 
+pub mod demo;
 pub mod goals;
 mod page;
 
@@ -93,7 +94,7 @@ pub(crate) struct PlanningPlace {
     pub municipality: i32,
 }
 
-fn planning_place(places: &Places, name: &str) -> Option<PlanningPlace> {
+pub(crate) fn planning_place(places: &Places, name: &str) -> Option<PlanningPlace> {
     let (community, target) = places.named(name)?;
     let municipality = match target {
         Target::Municipality { id } => id,
@@ -797,17 +798,39 @@ async fn create_goal(
 struct RemoveForm {
     #[serde(default)]
     csrf: String,
+    /// `yes` when the box "remove this goal" is ticked.
+    #[serde(default)]
+    confirm: String,
 }
 
 async fn remove_goal(
     State(state): State<AppState>,
     staff: Staff,
     Path((place, id)): Path<(String, String)>,
-    CsrfForm(_form): CsrfForm<RemoveForm>,
+    CsrfForm(form): CsrfForm<RemoveForm>,
 ) -> Result<Response, AppError> {
     let place = readable(&state, &staff, &place).await?;
     staff.require(Action::SetGoals, Some(place.target))?;
     let id = crate::admin::parse_id(&id).ok_or(AppError::NotFound)?;
+    let exists = goal::Entity::find_by_id(id)
+        .filter(goal::Column::Place.eq(&place.name))
+        .one(&state.db)
+        .await?
+        .is_some();
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    if form.confirm != "yes" {
+        let problem = Problem {
+            field: "goals",
+            text: say(
+                staff.lang,
+                "Vink aan dat u het doel wilt verwijderen; er is niets verwijderd.",
+                "Tick the box to confirm the removal; nothing was removed.",
+            ),
+        };
+        return refused(&state, &staff, place, vec![problem]).await;
+    }
     let txn = crate::db::begin_write(&state.db).await?;
     let found = goal::Entity::find_by_id(id)
         .filter(goal::Column::Place.eq(&place.name))

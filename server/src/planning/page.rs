@@ -170,6 +170,8 @@ pub fn goals_view(
                                             <td>
                                                 <form method="post" action=format!("/planning/{place}/goals/{id}/remove") class="inline">
                                                     <CsrfField token=csrf/>
+                                                    <input type="checkbox" name="confirm" value="yes" required id=format!("remove-{id}")/>
+                                                    <label for=format!("remove-{id}")>{say(lang, "zeker", "sure")}</label>" "
                                                     <button type="submit" class="button secondary">{say(lang, "Verwijder", "Remove")}</button>
                                                 </form>
                                             </td>
