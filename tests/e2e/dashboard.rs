@@ -92,7 +92,13 @@ pub fn page_table(html: &str, name: &str) -> Vec<Vec<String>> {
                 .filter_map(|part| {
                     let open = part.rfind("<th").or_else(|| part.rfind("<td"))?;
                     let content = &part[open..];
-                    let content = &content[content.find('>')? + 1..];
+                    let tag_end = content.find('>')?;
+                    // A cell that acts on its row (set a goal, remove) holds
+                    // no figure and is in no download.
+                    if content[..tag_end].contains("row-action") {
+                        return None;
+                    }
+                    let content = &content[tag_end + 1..];
                     Some(strip_tags(content))
                 })
                 .collect()

@@ -162,7 +162,7 @@ async fn a_school_coordinator_cannot_open_another_schools_dashboard_in_the_brows
 }
 
 /// The serious and critical axe-core violations on the page now open.
-async fn accessibility_violations(browser: &Browser) -> Vec<String> {
+pub async fn accessibility_violations(browser: &Browser) -> Vec<String> {
     let axe = std::fs::read_to_string(
         workspace_root().join("tests/a11y/node_modules/axe-core/axe.min.js"),
     )

@@ -781,6 +781,10 @@ async fn nothing_any_account_reads_across_two_releases_discloses_a_small_group(b
 
     let (first_baselines, first_seen) = baselines_apart(first_seen);
     let (second_baselines, second_seen) = baselines_apart(second_seen);
+    assert!(
+        !first_baselines.is_empty(),
+        "the demo's goal set on the audited wave is read with its baseline"
+    );
     assert_eq!(
         first_baselines.len(),
         second_baselines.len(),

@@ -129,11 +129,8 @@ async fn a_goal_set_on_a_figure_is_followed_everywhere(backend: Backend) {
     assert_eq!(goals(&app).await, before + 1);
     let (status, plan) = fetch(&alderman, &app, &format!("/planning/{place}")).await;
     assert_eq!(status, StatusCode::OK);
-    // The plan adds a column to remove goals; the figures are the same.
-    let table: Vec<Vec<String>> = page_table(&plan, "goals")
-        .into_iter()
-        .map(|row| row[..10].to_vec())
-        .collect();
+    let table = page_table(&plan, "goals");
+    assert!(plan.contains("/remove"), "the alderman may remove goals");
     let row = table
         .iter()
         .find(|row| row[0] == "Gevapet in de afgelopen 30 dagen")
@@ -206,7 +203,6 @@ async fn a_goal_set_on_a_figure_is_followed_everywhere(backend: Backend) {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(goals(&app).await, before);
 }
-
 
 async fn actions_and_the_cycle_stay_in_their_scope(backend: Backend) {
     let app = TestApp::spawn(backend).await;

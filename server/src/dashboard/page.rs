@@ -65,7 +65,7 @@ fn DataTable(
                 <caption>{table.title}</caption>
                 <thead><tr>
                     {table.columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}
-                    {goal_heading.map(|h| view! { <th scope="col">{h}</th> })}
+                    {goal_heading.map(|h| view! { <th scope="col" class="row-action">{h}</th> })}
                 </tr></thead>
                 <tbody>
                     {table.rows.into_iter().map(|row| {
@@ -77,7 +77,7 @@ fn DataTable(
                                 <th scope="row">{head}</th>
                                 {cells.map(|c| view! { <td>{cell(c)}</td> }).collect_view()}
                                 {goal.map(|href| view! {
-                                    <td><a href=href class="set-goal">{goal_label}<span class="visually-hidden">" "{goal_hint}</span></a></td>
+                                    <td class="row-action"><a href=href class="set-goal">{goal_label}<span class="visually-hidden">" "{goal_hint}</span></a></td>
                                 })}
                             </tr>
                         }

@@ -266,20 +266,19 @@ const DEMO_ACTIONS: [(&str, [(&str, &str); 6]); 4] = [
     ),
 ];
 
-/// The `nth` goal of a domain gets two actions of that domain: one done, one
-/// running.
-fn actions_for(
-    domain: &str,
-    nth: usize,
-    year: i32,
-) -> [(
+/// A demo action: title, organisation, status, start, end and budget.
+type DemoAction = (
     &'static str,
     &'static str,
     &'static str,
     NaiveDate,
     Option<NaiveDate>,
     Option<i64>,
-); 2] {
+);
+
+/// The `nth` goal of a domain gets two actions of that domain: one done, one
+/// running.
+fn actions_for(domain: &str, nth: usize, year: i32) -> [DemoAction; 2] {
     let day = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default();
     let pool = DEMO_ACTIONS
         .iter()

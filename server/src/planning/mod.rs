@@ -218,41 +218,12 @@ async fn place_page(
     if !query.status.is_empty() && !ACTION_STATUSES.iter().any(|(k, _, _)| *k == query.status) {
         return Ok(unknown_choice(&staff));
     }
-    let waves = waves(&state).await?;
-    let language = crate::dashboard::language(lang);
-    let goals = goals::rows(
-        goals_of(&state.db, &place.name).await?,
-        &waves,
-        None,
-        place.community.place,
-        language,
-    );
-    let mut actions = actions_of(&state.db, &place.name).await?;
-    actions.retain(|a| {
-        (query.domain.is_empty() || a.domain == query.domain)
-            && (query.status.is_empty() || a.status == query.status)
-    });
-    let cycle = match place.target {
-        Target::Municipality { id } => {
-            let all = cycle_waves(&state.db).await?;
-            let chosen = match query.wave.as_str() {
-                "" => all.first().map(|w| w.id),
-                raw => {
-                    match crate::admin::parse_id(raw).filter(|id| all.iter().any(|w| w.id == *id)) {
-                        Some(id) => Some(id),
-                        None => return Ok(unknown_choice(&staff)),
-                    }
-                }
-            };
-            match chosen {
-                Some(wave) => {
-                    let steps = cycle_of(&state.db, id, wave).await?;
-                    Some((all, wave, steps))
-                }
-                None => None,
-            }
-        }
-        _ => None,
+    let wave = match query.wave.as_str() {
+        "" => None,
+        raw => match crate::admin::parse_id(raw) {
+            Some(id) => Some(id),
+            None => return Ok(unknown_choice(&staff)),
+        },
     };
     let done = match query.done.as_str() {
         "goal" => Some(say(lang, "Het doel is opgeslagen.", "The goal was saved.")),
@@ -269,21 +240,70 @@ async fn place_page(
         "cycle" => Some(say(lang, "De stap is opgeslagen.", "The step was saved.")),
         _ => None,
     };
-    let factors = factors(&waves, language);
-    let page = PlacePage {
+    let Some(mut page) =
+        load_page(&state, &staff, place, &query.domain, &query.status, wave).await?
+    else {
+        return Ok(unknown_choice(&staff));
+    };
+    page.done = done;
+    Ok(page::place(&staff, page, StatusCode::OK, vec![]))
+}
+
+/// Everything a place's planning page shows, with the actions filtered by
+/// `domain` and `status` (empty: all) and the cycle of `wave` (the latest
+/// when `None`); `None` when `wave` names no wave.
+async fn load_page(
+    state: &AppState,
+    staff: &Staff,
+    place: PlanningPlace,
+    domain: &str,
+    status: &str,
+    wave: Option<i32>,
+) -> Result<Option<PlacePage>, AppError> {
+    let waves = waves(state).await?;
+    let language = crate::dashboard::language(staff.lang);
+    let goals = goals::rows(
+        goals_of(&state.db, &place.name).await?,
+        &waves,
+        None,
+        place.community.place,
+        language,
+    );
+    let mut actions = actions_of(&state.db, &place.name).await?;
+    actions.retain(|a| {
+        (domain.is_empty() || a.domain == domain) && (status.is_empty() || a.status == status)
+    });
+    let cycle = match place.target {
+        Target::Municipality { id } => {
+            let all = cycle_waves(&state.db).await?;
+            let chosen = match wave {
+                None => all.first().map(|w| w.id),
+                Some(wave) if all.iter().any(|w| w.id == wave) => Some(wave),
+                Some(_) => return Ok(None),
+            };
+            match chosen {
+                Some(wave) => {
+                    let steps = cycle_of(&state.db, id, wave).await?;
+                    Some((all, wave, steps))
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    Ok(Some(PlacePage {
         may_set_goals: staff.may(Action::SetGoals, &place.target),
         may_record: staff.may(Action::RecordActions, &place.target),
         may_run_cycle: staff.may(Action::RunCycle, &place.target),
         place,
         goals,
         actions,
-        domain: query.domain,
-        status: query.status,
+        domain: domain.to_owned(),
+        status: status.to_owned(),
         cycle,
-        done,
-        factors,
-    };
-    Ok(page::place(&staff, page, StatusCode::OK, vec![]))
+        done: None,
+        factors: factors(&waves, language),
+    }))
 }
 
 /// The risk and protective factors of the latest questionnaire.
@@ -332,42 +352,9 @@ async fn refused(
     place: PlanningPlace,
     problems: Vec<Problem>,
 ) -> Result<Response, AppError> {
-    let waves = waves(state).await?;
-    let language = crate::dashboard::language(staff.lang);
-    let goals = goals::rows(
-        goals_of(&state.db, &place.name).await?,
-        &waves,
-        None,
-        place.community.place,
-        language,
-    );
-    let actions = actions_of(&state.db, &place.name).await?;
-    let cycle = match place.target {
-        Target::Municipality { id } => {
-            let all = cycle_waves(&state.db).await?;
-            match all.first().map(|w| w.id) {
-                Some(wave) => {
-                    let steps = cycle_of(&state.db, id, wave).await?;
-                    Some((all, wave, steps))
-                }
-                None => None,
-            }
-        }
-        _ => None,
-    };
-    let page = PlacePage {
-        may_set_goals: staff.may(Action::SetGoals, &place.target),
-        may_record: staff.may(Action::RecordActions, &place.target),
-        may_run_cycle: staff.may(Action::RunCycle, &place.target),
-        place,
-        goals,
-        actions,
-        domain: String::new(),
-        status: String::new(),
-        cycle,
-        done: None,
-        factors: factors(&waves, language),
-    };
+    let page = load_page(state, staff, place, "", "", None)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(page::place(
         staff,
         page,
@@ -1019,7 +1006,7 @@ fn validate_action(
         }
     };
     let mut chosen = Vec::new();
-    for (key, _) in &form.rest {
+    for key in form.rest.keys() {
         let Some(factor) = key.strip_prefix("factor.") else {
             continue;
         };

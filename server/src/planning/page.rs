@@ -147,7 +147,7 @@ pub fn goals_view(
                         <caption>{caption}</caption>
                         <thead><tr>
                             {columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}
-                            {remove.is_some().then(|| view! { <th scope="col">{say(lang, "Verwijderen", "Remove")}</th> })}
+                            {remove.is_some().then(|| view! { <th scope="col" class="row-action">{say(lang, "Verwijderen", "Remove")}</th> })}
                         </tr></thead>
                         <tbody>
                             {lines.into_iter().map(|(id, status, cells)| {
@@ -167,7 +167,7 @@ pub fn goals_view(
                                             }
                                         }).collect_view()}
                                         {remove.map(|(csrf, place)| view! {
-                                            <td>
+                                            <td class="row-action">
                                                 <form method="post" action=format!("/planning/{place}/goals/{id}/remove") class="inline">
                                                     <CsrfField token=csrf/>
                                                     <input type="checkbox" name="confirm" value="yes" required id=format!("remove-{id}")/>
@@ -293,7 +293,7 @@ pub fn place(
                                 <caption>{action_caption.clone()}</caption>
                                 <thead><tr>
                                     {action_columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}
-                                    {may_record.then(|| view! { <th scope="col">{say(lang, "Bijwerken", "Update")}</th> })}
+                                    {may_record.then(|| view! { <th scope="col" class="row-action">{say(lang, "Bijwerken", "Update")}</th> })}
                                 </tr></thead>
                                 <tbody>
                                     {action_rows.into_iter().map(|(a, cells)| {
@@ -304,7 +304,7 @@ pub fn place(
                                             let status_id = format!("action-{id}-status");
                                             let end_id = format!("action-{id}-end");
                                             view! {
-                                                <td>
+                                                <td class="row-action">
                                                     <form method="post" action=format!("{base}/actions/{id}") class="inline-form">
                                                         <CsrfField token=csrf.clone()/>
                                                         <label for=status_id.clone()>{say(lang, "Stand", "Status")}</label>
