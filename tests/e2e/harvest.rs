@@ -244,6 +244,10 @@ impl Reading<'_> {
     fn read(&self, table: &[Vec<String>], seen: &mut Vec<Seen>) {
         let header = &table[0];
         let body = &table[1..];
+        if header[0] == "Actie" {
+            // Prevention actions: what is done, by whom, when; no figures.
+            return;
+        }
         if header[0] == "Reden" {
             // Exclusions of the whole region by reason: counts the response
             // table's test holds to k; not figures of a group.

@@ -155,6 +155,16 @@ async fn a_goal_set_on_a_figure_is_followed_everywhere(backend: Backend) {
     let (_, report) = fetch(&alderman, &app, &format!("/dashboard/{place}/report")).await;
     assert!(report.contains("Doelen en hun voortgang"));
     assert_eq!(page_table(&report, "goals"), table, "report = plan");
+    let reported_actions = page_table(&report, "actions");
+    let planned_actions = page_table(&plan, "actions");
+    assert_eq!(
+        reported_actions, planned_actions,
+        "the report lists the plan's actions"
+    );
+    assert!(
+        reported_actions.len() > 1,
+        "the demo's actions are in the report"
+    );
     let (status, csv) = fetch_bytes(
         &alderman,
         &app,

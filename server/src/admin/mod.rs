@@ -144,6 +144,19 @@ impl Staff {
         self.render(StatusCode::OK, "staff wide", title, body)
     }
 
+    /// [`Staff::wide_page`] with another status than 200 OK.
+    pub fn wide_page_with_status<V>(
+        &self,
+        status: StatusCode,
+        title: &str,
+        body: impl FnOnce() -> V,
+    ) -> Response
+    where
+        V: IntoView + 'static,
+    {
+        self.render(status, "staff wide", title, body)
+    }
+
     fn render<V>(
         &self,
         status: StatusCode,

@@ -234,6 +234,8 @@ struct Built {
     links: Vec<(String, String)>,
     /// The viewer may set goals on this place's figures.
     may_set_goals: bool,
+    /// The place's prevention actions, for the report; `None` for the region.
+    actions: Option<reports::Table>,
 }
 
 /// Everything before writing a dashboard out: who asks, may they, which waves,
@@ -393,6 +395,22 @@ async fn prepare(
         )),
     };
     let may_set_goals = goals.is_some() && staff.may(Action::SetGoals, &target);
+    // The place's actions, for the report.
+    let actions = match &goals {
+        Some(rows) => {
+            let actions = crate::planning::actions_of(&state.db, &place_name(&target))
+                .await
+                .map_err(AppError::from)?;
+            Some(crate::planning::page::actions_table(
+                lang,
+                &community.name,
+                &actions,
+                rows,
+                &crate::planning::factors(&waves, language(lang)),
+            ))
+        }
+        None => None,
+    };
     let dashboard = build::build(
         &waves,
         &Request {
@@ -409,6 +427,7 @@ async fn prepare(
     )
     .ok_or(AppError::NotFound)?;
     Ok(Built {
+        actions,
         may_set_goals,
         staff,
         place: place.to_owned(),

@@ -333,7 +333,10 @@ pub fn report(built: Built) -> Response {
     let words = Words(language);
     let first_wave = built.selection.wave == 0;
     let Built {
-        staff, dashboard, ..
+        staff,
+        dashboard,
+        actions,
+        ..
     } = built;
     let title = format!("{}: {}", say(lang, "Rapport", "Report"), dashboard.title);
     let respondents = respondents_line(&dashboard, &words);
@@ -370,6 +373,16 @@ pub fn report(built: Built) -> Response {
                 <p class="respondents">{respondents}</p>
                 {messages_section(messages, first_wave, lang)}
                 {goals_section(goals, goal_statuses, lang, None)}
+                {actions.map(|table| view! {
+                    <section class="planned-actions">
+                        <h2>{say(lang, "Acties", "Actions")}</h2>
+                        {if table.rows.is_empty() {
+                            view! { <p>{say(lang, "Er zijn geen acties vastgelegd.", "No actions have been recorded.")}</p> }.into_any()
+                        } else {
+                            view! { <DataTable table=NamedTable { name: "actions".to_owned(), table } language=language downloads=None/> }.into_any()
+                        }}
+                    </section>
+                })}
                 {chart_section(say(lang, "Door de jaren heen", "Over the years").to_owned(), trend, language, None)}
                 {chart_section(say(lang, "Risico en bescherming", "Risk and protection").to_owned(), profile, language, None)}
                 {chart_section(say(lang, "Plaatsen naast elkaar", "Places side by side").to_owned(), neighbours, language, None)}

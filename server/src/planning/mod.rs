@@ -13,7 +13,7 @@
 
 pub mod demo;
 pub mod goals;
-mod page;
+pub(crate) mod page;
 
 use std::collections::HashMap;
 
@@ -138,7 +138,7 @@ pub(crate) async fn goals_of(
         .await
 }
 
-async fn actions_of(
+pub(crate) async fn actions_of(
     db: &DatabaseConnection,
     place: &str,
 ) -> Result<Vec<prevention_action::Model>, DbErr> {
@@ -307,7 +307,7 @@ async fn load_page(
 }
 
 /// The risk and protective factors of the latest questionnaire.
-fn factors(waves: &[ShownWave], language: reports::Language) -> Vec<(String, String)> {
+pub(crate) fn factors(waves: &[ShownWave], language: reports::Language) -> Vec<(String, String)> {
     let questionnaire = waves
         .last()
         .map_or_else(surveys::standard_v1, |w| w.questionnaire);

@@ -246,7 +246,7 @@ pub fn place(
     let place_name = place.name.clone();
     let community = place.community.name.clone();
     let remove = may_set_goals.then(|| (csrf.clone(), place_name.clone()));
-    staff.page_with_status(status, &title, move || {
+    staff.wide_page_with_status(status, &title, move || {
         let domain_options: Vec<(String, String)> = DOMAINS.iter().map(|(k, nl, en)| ((*k).to_owned(), say(lang, nl, en).to_owned())).collect();
         let status_options: Vec<(String, String)> = ACTION_STATUSES.iter().map(|(k, nl, en)| ((*k).to_owned(), say(lang, nl, en).to_owned())).collect();
         view! {
@@ -570,20 +570,9 @@ pub fn overview(
     let language = crate::dashboard::language(lang);
     let words = GoalWords(language);
     let status_heads: Vec<String> = GoalStatus::ALL.iter().map(|s| words.status(*s)).collect();
-    staff.page(say(lang, "Preventieplannen", "Prevention plans"), move || {
+    staff.wide_page(say(lang, "Preventieplannen", "Prevention plans"), move || {
         let off_course: Vec<_> = lines.iter().flat_map(|l| l.off_course.iter().map(move |o| (l.name.clone(), o))).map(|(m, (place, page, row))| (m, place.clone(), page.clone(), row.label.clone(), GoalWords(language).reason(row))).collect();
         view! {
-            {if entries.is_empty() {
-                view! { <p>{say(lang, "Er zijn geen plannen voor uw account.", "There are no plans for your account.")}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="dashboard-list">
-                        {entries.into_iter().map(|(place, name, kind)| view! {
-                            <li><a href=format!("/planning/{place}")>{name}</a>" "<span class="kind">"("{kind}")"</span></li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
             {(!lines.is_empty()).then(|| view! {
                 <section id="municipalities">
                     <h2>{say(lang, "Gemeenten naast elkaar", "Municipalities side by side")}</h2>
@@ -623,6 +612,18 @@ pub fn overview(
                     }}
                 </section>
             })}
+            <h2 id="plans">{say(lang, "Plannen per plaats", "Plans by place")}</h2>
+            {if entries.is_empty() {
+                view! { <p>{say(lang, "Er zijn geen plannen voor uw account.", "There are no plans for your account.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="dashboard-list">
+                        {entries.into_iter().map(|(place, name, kind)| view! {
+                            <li><a href=format!("/planning/{place}")>{name}</a>" "<span class="kind">"("{kind}")"</span></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
         }
     })
 }
