@@ -98,20 +98,51 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
 
 /// The table as CSV (RFC 4180): a byte order mark, the header row, then one
 /// line per row, every line ending in CRLF.
-pub fn csv(table: &Table) -> String {
+pub fn csv(table: &Table, language: Language) -> String {
+    let dialect = Dialect::of(language);
     let mut out = String::new();
     out.push(BYTE_ORDER_MARK);
-    write_csv_line(&mut out, table.columns.iter().map(|c| neutralise(c)));
+    write_csv_line(
+        &mut out,
+        dialect,
+        table.columns.iter().map(|c| neutralise(c)),
+    );
     for row in &table.rows {
-        write_csv_line(&mut out, row.iter().map(csv_field));
+        write_csv_line(&mut out, dialect, row.iter().map(|c| csv_field(c, dialect)));
     }
     out
 }
 
-fn csv_field(cell: &Cell) -> Cow<'_, str> {
+/// How a CSV separates fields and writes decimals: as the spreadsheet of a
+/// reader in that language opens it without asking. Dutch Excel reads `;`
+/// between fields and a decimal comma; English reads `,` and a point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Dialect {
+    separator: char,
+    decimal: char,
+}
+
+impl Dialect {
+    fn of(language: Language) -> Dialect {
+        match language {
+            Language::Nl => Dialect {
+                separator: ';',
+                decimal: ',',
+            },
+            Language::En => Dialect {
+                separator: ',',
+                decimal: '.',
+            },
+        }
+    }
+}
+
+fn csv_field(cell: &Cell, dialect: Dialect) -> Cow<'_, str> {
     match cell {
         Cell::Text(text) | Cell::Suppressed(text) => neutralise(text),
-        Cell::Percent(value) => Cow::Owned(percent_for_machines(*value)),
+        Cell::Percent(value) => {
+            Cow::Owned(percent_for_machines(*value).replace('.', &dialect.decimal.to_string()))
+        }
         Cell::Count(count) => Cow::Owned(count.to_string()),
         Cell::Empty => Cow::Borrowed(""),
     }
@@ -128,12 +159,18 @@ fn percent_for_machines(value: f64) -> String {
     }
 }
 
-fn write_csv_line<'a>(out: &mut String, fields: impl Iterator<Item = Cow<'a, str>>) {
+fn write_csv_line<'a>(
+    out: &mut String,
+    dialect: Dialect,
+    fields: impl Iterator<Item = Cow<'a, str>>,
+) {
     for (index, field) in fields.enumerate() {
         if index > 0 {
-            out.push(',');
+            out.push(dialect.separator);
         }
-        if field.contains([',', '"', '\r', '\n']) {
+        // Quoted only when it must be: a quoted "31,1" would be text, not a
+        // number, to a Dutch spreadsheet.
+        if field.contains([dialect.separator, '"', '\r', '\n']) {
             out.push('"');
             out.push_str(&field.replace('"', "\"\""));
             out.push('"');
@@ -607,7 +644,7 @@ mod tests {
             ],
         );
 
-        let csv = csv(&evil);
+        let csv = csv(&evil, Language::En);
         let lines = csv_lines(&csv);
         assert_eq!(lines[0], "\"'=HYPERLINK(\"\"http://x\"\")\",Share");
         assert_eq!(lines[1], "'=1+1,12.3");
@@ -627,6 +664,27 @@ mod tests {
     }
 
     #[test]
+    fn a_dutch_csv_separates_by_semicolons_with_decimal_commas() {
+        let table = table(
+            "Dorpen",
+            &["Plaats; kern", "Aandeel", "n"],
+            vec![
+                vec![text("Westdorp"), Cell::Percent(31.14), Cell::Count(61)],
+                vec![text("Den Haag, centrum"), Cell::Percent(7.26), Cell::Empty],
+            ],
+        );
+        let dutch = csv(&table, Language::Nl);
+        assert_eq!(
+            dutch,
+            "\u{FEFF}\"Plaats; kern\";Aandeel;n\r\n\
+             Westdorp;31,1;61\r\n\
+             Den Haag, centrum;7,3;\r\n"
+        );
+        let english = csv(&table, Language::En);
+        assert!(english.contains("Westdorp,31.1,61"), "{english}");
+    }
+
+    #[test]
     fn csv_quotes_commas_quotes_and_newlines() {
         let table = table(
             "Villages",
@@ -641,7 +699,7 @@ mod tests {
                 ],
             ],
         );
-        let csv = csv(&table);
+        let csv = csv(&table, Language::En);
         assert!(csv.starts_with('\u{FEFF}'));
         assert_eq!(
             csv,
@@ -661,7 +719,7 @@ mod tests {
             &["Share"],
             values.iter().map(|&v| vec![Cell::Percent(v)]).collect(),
         );
-        let csv = csv(&table);
+        let csv = csv(&table, Language::En);
         let lines = csv_lines(&csv);
         for (line, value) in lines[1..].iter().zip(values) {
             let page = Language::En.percent(value, 1);
@@ -771,7 +829,7 @@ mod tests {
         }
         assert_eq!(range.get_value((1, 1)), Some(&Data::Float(31.1)));
         // And the CSV writes the same digits.
-        let csv = csv(&tables[0]);
+        let csv = csv(&tables[0], Language::En);
         assert_eq!(csv_lines(&csv)[1], "Westdorp,31.1,20.9,43.6,61");
     }
 

@@ -106,13 +106,13 @@ async fn an_alderman_follows_the_municipality_to_a_village_an_earlier_wave_downl
         let Some(number) = row[1].strip_suffix(" %") else {
             continue;
         };
-        let number = number.replace(',', ".");
+        // The Dutch CSV writes the page's decimal comma, fields split by ';'.
         let line = csv
             .lines()
             .find(|l| l.starts_with(&row[0]) || l.starts_with(&format!("\"{}", row[0])))
             .unwrap_or_else(|| panic!("the CSV has {}", row[0]));
         assert!(
-            line.split(',').any(|field| field == number),
+            line.split(';').any(|field| field == number),
             "{}: page {number}, CSV {line}",
             row[0]
         );

@@ -198,11 +198,16 @@ impl Words {
         }
     }
 
+    /// A change in words: improved or worsened with its size, or "no clear
+    /// change" — not "unchanged (−12 points)", which a reader takes for a
+    /// contradiction: a difference that is not real says nothing either way.
     fn trend(&self, change: &Change) -> String {
         let word = match change.trend {
             surveys::Trend::Improved => self.say("verbeterd", "improved"),
             surveys::Trend::Worsened => self.say("verslechterd", "worsened"),
-            surveys::Trend::Unchanged => self.say("onveranderd", "unchanged"),
+            surveys::Trend::Unchanged => {
+                return self.say("geen duidelijke verandering", "no clear change");
+            }
         };
         format!("{word} ({})", self.points(change.difference.points))
     }
@@ -219,7 +224,12 @@ impl Words {
 
     /// A difference in percentage points, signed.
     fn points(&self, points: f64) -> String {
-        let number = format!("{points:+.1}").replace('-', "−");
+        // A difference that rounds to nothing has no sign: never "−0.0".
+        let signed = format!("{points:+.1}");
+        let number = match signed.as_str() {
+            "+0.0" | "-0.0" => "0.0".to_owned(),
+            _ => signed.replace('-', "−"),
+        };
         match self.0 {
             Language::Nl => format!("{} procentpunt", number.replace('.', ",")),
             Language::En => format!("{number} points"),
@@ -929,5 +939,20 @@ fn exclusions_table(current: &ShownWave, words: &Words) -> NamedTable {
             ],
             rows,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_difference_that_rounds_to_nothing_has_no_sign() {
+        let nl = Words(Language::Nl);
+        let en = Words(Language::En);
+        assert_eq!(nl.points(-0.04), "0,0 procentpunt");
+        assert_eq!(en.points(0.04), "0.0 points");
+        assert_eq!(en.points(-3.84), "−3.8 points");
+        assert_eq!(nl.points(12.25), "+12,2 procentpunt");
     }
 }

@@ -534,16 +534,19 @@ pub(crate) enum Format {
     Xlsx,
 }
 
+/// A download: a CSV of the first table in the reader's dialect (Dutch:
+/// `;` and decimal commas), or a workbook of all of them.
 pub(crate) fn file_response(
     file_name: &str,
     format: Format,
     tables: &[reports::Table],
+    lang: Lang,
 ) -> Response {
     let (content_type, body) = match format {
         Format::Csv => match tables.first() {
             Some(table) => (
                 "text/csv; charset=utf-8",
-                reports::export::csv(table).into_bytes(),
+                reports::export::csv(table, language(lang)).into_bytes(),
             ),
             None => return StatusCode::NOT_FOUND.into_response(),
         },
@@ -615,7 +618,12 @@ async fn download(
         Format::Csv => "csv",
         Format::Xlsx => "xlsx",
     };
-    file_response(&format!("{stamp}-{stem}.{extension}"), format, &tables)
+    file_response(
+        &format!("{stamp}-{stem}.{extension}"),
+        format,
+        &tables,
+        lang,
+    )
 }
 
 async fn codebook(
@@ -652,6 +660,7 @@ async fn codebook(
         &format!("peiling-codebook-{}.{extension}", questionnaire.key()),
         format,
         &tables,
+        staff.lang,
     )
 }
 

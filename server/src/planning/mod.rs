@@ -1437,5 +1437,6 @@ async fn download(
         &format!("peiling-{}-{stem}.{extension}", place.name),
         format,
         &[table],
+        staff.lang,
     ))
 }
