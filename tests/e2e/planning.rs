@@ -306,10 +306,11 @@ async fn actions_and_the_cycle_stay_in_their_scope(backend: Backend) {
         .iter()
         .find(|r| r[0] == "Zomerprogramma")
         .expect("the action is listed");
-    assert_eq!(row[2], "gepland");
-    assert_eq!(row[6], "2500");
+    assert_eq!(row[1], "Westdorp", "the place");
+    assert_eq!(row[3], "gepland");
+    assert_eq!(row[7], "2500");
     assert_eq!(
-        row[8], "Sport minstens wekelijks bij een club",
+        row[9], "Sport minstens wekelijks bij een club",
         "its factor"
     );
     let id = id_of(&app, "prevention_action WHERE title = 'Zomerprogramma'").await;
@@ -324,7 +325,7 @@ async fn actions_and_the_cycle_stay_in_their_scope(backend: Backend) {
     let (_, plan) = fetch(&worker, &app, &format!("/planning/{own}?status=running")).await;
     let table = page_table(&plan, "actions");
     assert!(
-        table.iter().skip(1).all(|r| r[2] == "loopt"),
+        table.iter().skip(1).all(|r| r[3] == "loopt"),
         "the filter: {table:?}"
     );
     assert!(table.iter().any(|r| r[0] == "Zomerprogramma"));
@@ -374,6 +375,14 @@ async fn actions_and_the_cycle_stay_in_their_scope(backend: Backend) {
     )
     .await;
     let csrf = csrf_of(&plan);
+    // The municipality's plan lists its villages' actions too, by place.
+    let listed = page_table(&plan, "actions");
+    assert!(
+        listed
+            .iter()
+            .any(|r| r[0] == "Zomerprogramma" && r[1] == "Westdorp"),
+        "the youth worker's action in the municipality's plan: {listed:?}"
+    );
     let open_wave = id_of(&app, "survey_wave WHERE status = 'open'").await;
     for (form, reason) in [
         (

@@ -87,8 +87,9 @@ async fn an_alderman_goes_from_a_figure_to_a_goal_with_an_action_and_reads_it_in
         .iter()
         .find(|r| r[0] == "Vapevrije school")
         .expect("the action on the plan");
-    assert_eq!(action[7], VAPING, "the action belongs to the goal");
-    assert_eq!(action[8], "Vrienden die roken of vapen");
+    assert_eq!(action[1], "Heidebroek", "the place");
+    assert_eq!(action[8], VAPING, "the action belongs to the goal");
+    assert_eq!(action[9], "Vrienden die roken of vapen");
     let violations = accessibility_violations(&browser).await;
     assert!(violations.is_empty(), "the plan: {violations:#?}");
 

@@ -395,21 +395,28 @@ async fn prepare(
         )),
     };
     let may_set_goals = goals.is_some() && staff.may(Action::SetGoals, &target);
-    // The place's actions, for the report.
-    let actions = match &goals {
-        Some(rows) => {
-            let actions = crate::planning::actions_of(&state.db, &place_name(&target))
-                .await
-                .map_err(AppError::from)?;
+    // The place's actions (for a municipality, also its villages' and
+    // schools'), for the report.
+    let actions = match (&goals, crate::planning::planning_place(&places, place)) {
+        (Some(_), Some(planned)) => {
+            let questionnaire = waves[selection.wave].questionnaire;
+            let listed = crate::planning::listed_actions(
+                &state.db,
+                &staff,
+                &places,
+                &planned,
+                questionnaire,
+            )
+            .await
+            .map_err(AppError::from)?;
             Some(crate::planning::page::actions_table(
                 lang,
-                &community.name,
-                &actions,
-                rows,
+                &planned.community.name,
+                &listed,
                 &crate::planning::factors(&waves, language(lang)),
             ))
         }
-        None => None,
+        _ => None,
     };
     let dashboard = build::build(
         &waves,

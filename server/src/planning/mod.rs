@@ -150,6 +150,71 @@ pub(crate) async fn actions_of(
         .await
 }
 
+/// An action as a plan lists it: where it is, the goal it serves, and
+/// whether the reader may update it.
+pub(crate) struct ListedAction {
+    pub action: prevention_action::Model,
+    /// The place's name, e.g. "Westdorp".
+    pub place: String,
+    /// The indicator of the goal it serves, in the reader's language.
+    pub goal: String,
+    pub may_update: bool,
+}
+
+/// The actions a place's plan lists: its own and, for a municipality, those
+/// of its villages and schools whose plans the reader may read.
+pub(crate) async fn listed_actions(
+    db: &DatabaseConnection,
+    staff: &Staff,
+    places: &Places,
+    place: &PlanningPlace,
+    questionnaire: &surveys::Questionnaire,
+) -> Result<Vec<ListedAction>, DbErr> {
+    let found = match place.target {
+        Target::Municipality { id } => {
+            prevention_action::Entity::find()
+                .filter(prevention_action::Column::MunicipalityId.eq(id))
+                .order_by_asc(prevention_action::Column::StartsOn)
+                .order_by_asc(prevention_action::Column::Id)
+                .all(db)
+                .await?
+        }
+        _ => actions_of(db, &place.name).await?,
+    };
+    let goal_ids: Vec<i32> = found.iter().filter_map(|a| a.goal_id).collect();
+    let goals = goal::Entity::find()
+        .filter(goal::Column::Id.is_in(goal_ids))
+        .all(db)
+        .await?;
+    let language = crate::dashboard::language(staff.lang);
+    let mut listed = Vec::new();
+    for action in found {
+        let Some(at) = planning_place(places, &action.place) else {
+            continue;
+        };
+        if !staff.may(Action::ViewFigures, &at.target) {
+            continue;
+        }
+        let goal = action
+            .goal_id
+            .and_then(|id| goals.iter().find(|g| g.id == id))
+            .map(|g| {
+                questionnaire.indicator(&g.indicator).map_or_else(
+                    || g.indicator.clone(),
+                    |i| i.label.get(language.code()).to_owned(),
+                )
+            })
+            .unwrap_or_default();
+        listed.push(ListedAction {
+            may_update: staff.may(Action::RecordActions, &at.target),
+            place: at.community.name,
+            goal,
+            action,
+        });
+    }
+    Ok(listed)
+}
+
 /// The waves a cycle can be kept for, newest first.
 async fn cycle_waves(db: &DatabaseConnection) -> Result<Vec<survey_wave::Model>, DbErr> {
     survey_wave::Entity::find()
@@ -188,7 +253,7 @@ pub struct PageQuery {
 pub(crate) struct PlacePage {
     pub place: PlanningPlace,
     pub goals: Vec<GoalRow>,
-    pub actions: Vec<prevention_action::Model>,
+    pub actions: Vec<ListedAction>,
     pub domain: String,
     pub status: String,
     /// For a municipality: the waves, the chosen one, and its steps.
@@ -269,8 +334,13 @@ async fn load_page(
         place.community.place,
         language,
     );
-    let mut actions = actions_of(&state.db, &place.name).await?;
-    actions.retain(|a| {
+    let places = Places::load(&state.db).await?.ok_or(AppError::NotFound)?;
+    let questionnaire = waves
+        .last()
+        .map_or_else(surveys::standard_v1, |w| w.questionnaire);
+    let mut actions = listed_actions(&state.db, staff, &places, &place, questionnaire).await?;
+    actions.retain(|listed| {
+        let a = &listed.action;
         (domain.is_empty() || a.domain == domain) && (status.is_empty() || a.status == status)
     });
     let cycle = match place.target {
@@ -1412,18 +1482,14 @@ async fn download(
         }
         "actions" => {
             let waves = waves(&state).await?;
-            let goals = goals::rows(
-                goals_of(&state.db, &place.name).await?,
-                &waves,
-                None,
-                place.community.place,
-                language,
-            );
+            let places = Places::load(&state.db).await?.ok_or(AppError::NotFound)?;
+            let questionnaire = waves
+                .last()
+                .map_or_else(surveys::standard_v1, |w| w.questionnaire);
             page::actions_table(
                 staff.lang,
                 &place.community.name,
-                &actions_of(&state.db, &place.name).await?,
-                &goals,
+                &listed_actions(&state.db, &staff, &places, &place, questionnaire).await?,
                 &factors(&waves, language),
             )
         }

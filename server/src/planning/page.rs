@@ -9,11 +9,10 @@ use surveys::planning::GoalStatus;
 
 use super::goals::{DOMAINS, GoalRow, GoalWords, domain_label};
 use super::{
-    ACTION_STATUSES, Baseline, CYCLE_STEPS, GoalFields, MunicipalityProgress, PlacePage,
-    PlanningPlace,
+    ACTION_STATUSES, Baseline, CYCLE_STEPS, GoalFields, ListedAction, MunicipalityProgress,
+    PlacePage, PlanningPlace,
 };
 use crate::admin::{CsrfField, Options, Problem, Problems, Staff, say};
-use crate::entities::prevention_action;
 
 pub fn goals_title(lang: Lang, place: &str) -> String {
     format!(
@@ -38,19 +37,15 @@ pub fn status_label(lang: Lang, key: &str) -> String {
 pub fn actions_table(
     lang: Lang,
     place: &str,
-    actions: &[prevention_action::Model],
-    goals: &[GoalRow],
+    actions: &[ListedAction],
     factors: &[(String, String)],
 ) -> Table {
     let language = crate::dashboard::language(lang);
     let rows = actions
         .iter()
-        .map(|a| {
-            let goal = a
-                .goal_id
-                .and_then(|id| goals.iter().find(|g| g.goal.id == id))
-                .map(|g| g.label.clone())
-                .unwrap_or_default();
+        .map(|listed| {
+            let a = &listed.action;
+            let goal = listed.goal.clone();
             let aimed: Vec<String> = a
                 .factors
                 .split(',')
@@ -64,6 +59,7 @@ pub fn actions_table(
                 .collect();
             vec![
                 Cell::Text(a.title.clone()),
+                Cell::Text(listed.place.clone()),
                 Cell::Text(domain_label(&a.domain, language)),
                 Cell::Text(status_label(lang, &a.status)),
                 Cell::Text(a.organisation.clone()),
@@ -86,6 +82,7 @@ pub fn actions_table(
         title: actions_title(lang, place),
         columns: vec![
             say(lang, "Actie", "Action").to_owned(),
+            say(lang, "Plaats", "Place").to_owned(),
             say(lang, "Domein", "Domain").to_owned(),
             say(lang, "Stand", "Status").to_owned(),
             say(lang, "Organisatie", "Organisation").to_owned(),
@@ -238,9 +235,8 @@ pub fn place(
             )
         })
         .collect();
-    let table = actions_table(lang, &place.community.name, &actions, &goals, &factors);
-    let action_rows: Vec<(prevention_action::Model, Vec<Cell>)> =
-        actions.into_iter().zip(table.rows).collect();
+    let table = actions_table(lang, &place.community.name, &actions, &factors);
+    let action_rows: Vec<(ListedAction, Vec<Cell>)> = actions.into_iter().zip(table.rows).collect();
     let action_columns = table.columns;
     let action_caption = table.title;
     let place_name = place.name.clone();
@@ -285,22 +281,26 @@ pub fn place(
                     view! { <p>{say(lang, "Geen acties.", "No actions.")}</p> }.into_any()
                 } else {
                     let csrf = csrf.clone();
-                    let base = base.clone();
                     let status_options = status_options.clone();
+                    let any_update = action_rows.iter().any(|(listed, _)| listed.may_update);
                     view! {
                         <div class="table-wrap" tabindex="0" role="region" aria-label=action_caption.clone()>
                             <table class="data action-list" data-table="actions">
                                 <caption>{action_caption.clone()}</caption>
                                 <thead><tr>
                                     {action_columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}
-                                    {may_record.then(|| view! { <th scope="col" class="row-action">{say(lang, "Bijwerken", "Update")}</th> })}
+                                    {any_update.then(|| view! { <th scope="col" class="row-action">{say(lang, "Bijwerken", "Update")}</th> })}
                                 </tr></thead>
                                 <tbody>
-                                    {action_rows.into_iter().map(|(a, cells)| {
+                                    {action_rows.into_iter().map(|(listed, cells)| {
+                                        let a = listed.action;
                                         let mut cells = cells.into_iter();
                                         let head = cells.next().map(|c| cell_text(lang, c)).unwrap_or_default();
-                                        let update = may_record.then(|| {
+                                        let update = any_update.then(|| if !listed.may_update {
+                                            view! { <td class="row-action"></td> }.into_any()
+                                        } else {
                                             let id = a.id;
+                                            let base = format!("/planning/{}", a.place);
                                             let status_id = format!("action-{id}-status");
                                             let end_id = format!("action-{id}-end");
                                             view! {
@@ -316,7 +316,7 @@ pub fn place(
                                                         <button type="submit" class="button secondary">{say(lang, "Opslaan", "Save")}</button>
                                                     </form>
                                                 </td>
-                                            }
+                                            }.into_any()
                                         });
                                         view! {
                                             <tr id=format!("action-{}", a.id) data-action=a.id.to_string()>
