@@ -7,11 +7,10 @@ use leptos::prelude::*;
 use reports::{Cell, Table};
 use surveys::planning::GoalStatus;
 
+use super::goal_forms::{Baseline, GoalFields};
 use super::goals::{DOMAINS, GoalRow, GoalWords, domain_label};
-use super::{
-    ACTION_STATUSES, Baseline, CYCLE_STEPS, GoalFields, ListedAction, MunicipalityProgress,
-    PlacePage, PlanningPlace,
-};
+use super::overview::MunicipalityProgress;
+use super::{ACTION_STATUSES, CYCLE_STEPS, ListedAction, PlacePage, PlanningPlace};
 use crate::admin::{CsrfField, Options, Problem, Problems, Staff, say};
 
 pub fn goals_title(lang: Lang, place: &str) -> String {
