@@ -209,8 +209,7 @@ pub(super) async fn create_action(
     Path(place): Path<String>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Result<Response, AppError> {
-    let place = readable(&state, &staff, &place).await?;
-    staff.require(Action::RecordActions, Some(place.target))?;
+    let place = authorised(&state, &staff, &place, Action::RecordActions).await?;
     let waves = waves(&state).await?;
     let known_goals = goals_of(&state.db, &place.name).await?;
     let factors = factors(&waves, crate::dashboard::language(staff.lang));
@@ -270,8 +269,7 @@ pub(super) async fn update_action(
     Path((place, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ActionUpdate>,
 ) -> Result<Response, AppError> {
-    let place = readable(&state, &staff, &place).await?;
-    staff.require(Action::RecordActions, Some(place.target))?;
+    let place = authorised(&state, &staff, &place, Action::RecordActions).await?;
     let id = crate::admin::parse_id(&id).ok_or(AppError::NotFound)?;
     let found = prevention_action::Entity::find_by_id(id)
         .filter(prevention_action::Column::Place.eq(&place.name))

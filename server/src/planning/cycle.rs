@@ -26,8 +26,7 @@ pub(super) async fn save_cycle_step(
     Path(place): Path<String>,
     CsrfForm(form): CsrfForm<CycleForm>,
 ) -> Result<Response, AppError> {
-    let place = readable(&state, &staff, &place).await?;
-    staff.require(Action::RunCycle, Some(place.target))?;
+    let place = authorised(&state, &staff, &place, Action::RunCycle).await?;
     let Target::Municipality { id: municipality } = place.target else {
         return Err(AppError::NotFound);
     };

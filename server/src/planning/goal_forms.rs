@@ -127,8 +127,7 @@ pub(super) async fn new_goal(
     let Ok(Query(form)) = query else {
         return Err(AppError::BadForm);
     };
-    let place = readable(&state, &staff, &place).await?;
-    staff.require(Action::SetGoals, Some(place.target))?;
+    let place = authorised(&state, &staff, &place, Action::SetGoals).await?;
     let waves = waves(&state).await?;
     match baseline(staff.lang, &waves, &place, &form) {
         Ok(baseline) => Ok(page::goal_form(
@@ -277,8 +276,7 @@ pub(super) async fn create_goal(
     Path(place): Path<String>,
     CsrfForm(form): CsrfForm<GoalForm>,
 ) -> Result<Response, AppError> {
-    let place = readable(&state, &staff, &place).await?;
-    staff.require(Action::SetGoals, Some(place.target))?;
+    let place = authorised(&state, &staff, &place, Action::SetGoals).await?;
     let lang = staff.lang;
     let waves = waves(&state).await?;
     let baseline = match baseline(lang, &waves, &place, &form) {
@@ -362,8 +360,7 @@ pub(super) async fn remove_goal(
     Path((place, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<RemoveForm>,
 ) -> Result<Response, AppError> {
-    let place = readable(&state, &staff, &place).await?;
-    staff.require(Action::SetGoals, Some(place.target))?;
+    let place = authorised(&state, &staff, &place, Action::SetGoals).await?;
     let id = crate::admin::parse_id(&id).ok_or(AppError::NotFound)?;
     let exists = goal::Entity::find_by_id(id)
         .filter(goal::Column::Place.eq(&place.name))

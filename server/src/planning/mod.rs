@@ -129,6 +129,19 @@ async fn readable(state: &AppState, staff: &Staff, place: &str) -> Result<Planni
     Ok(found)
 }
 
+/// The place a request names, when the viewer may read its plan and do
+/// `action` on it.
+async fn authorised(
+    state: &AppState,
+    staff: &Staff,
+    place: &str,
+    action: Action,
+) -> Result<PlanningPlace, AppError> {
+    let place = readable(state, staff, place).await?;
+    staff.require(action, Some(place.target))?;
+    Ok(place)
+}
+
 async fn waves(state: &AppState) -> Result<Vec<ShownWave>, AppError> {
     shown_waves(&state.db, &state.results)
         .await
