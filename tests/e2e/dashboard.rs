@@ -338,6 +338,29 @@ async fn each_role_reaches_only_its_dashboards(backend: Backend) {
     let westdorp = id_of(&app, "village WHERE name = 'Westdorp'").await;
     let zandhoeve = id_of(&app, "village WHERE name = 'Zandhoeve'").await;
 
+    // The region coordinator's list holds each village and school beneath
+    // its municipality.
+    let region = signed_in(&app, REGION).await;
+    let (_, index) = fetch(&region, &app, "/dashboard").await;
+    let lindenmaar = id_of(&app, "municipality WHERE name = 'Lindenmaar'").await;
+    let at = |path: String| {
+        index
+            .find(&format!("href=\"{path}\""))
+            .unwrap_or_else(|| panic!("the list links {path}"))
+    };
+    let own = at(format!("/dashboard/municipality-{heidebroek}"));
+    let next = at(format!("/dashboard/municipality-{lindenmaar}"));
+    for inside in [
+        format!("/dashboard/village-{westdorp}"),
+        format!("/dashboard/school-{heidecollege}"),
+    ] {
+        let found = at(inside.clone());
+        assert!(
+            own < found && found < next,
+            "{inside} is listed beneath Heidebroek"
+        );
+    }
+
     let school = signed_in(&app, SCHOOL).await;
     let (status, missing) = fetch(&school, &app, "/dashboard/school-999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

@@ -696,7 +696,8 @@ fn notes(lang: Lang, synthetic: bool) -> reports::Table {
     }
 }
 
-/// The places this viewer has a dashboard for.
+/// The places this viewer has a dashboard for: the region, then each
+/// municipality with its villages and schools beneath it.
 async fn index(State(state): State<AppState>, staff: Staff) -> Response {
     let places = match Places::load(&state.db).await {
         Ok(Some(places)) => places,
@@ -704,7 +705,59 @@ async fn index(State(state): State<AppState>, staff: Staff) -> Response {
         Err(error) => return AppError::from(error).into_response(),
     };
     let entries = dashboards(&staff, &places);
-    page::index(staff, entries, places.region.synthetic)
+    let groups = group_by_municipality(&places, entries);
+    page::index(staff, groups)
+}
+
+/// A municipality in the list of dashboards: its name, its own dashboard when
+/// the viewer has it, and the viewer's dashboards of places within it.
+pub struct PlaceGroup {
+    pub name: String,
+    pub own: Option<String>,
+    pub places: Vec<(String, String, &'static str)>,
+}
+
+/// The region's entry first (as a group of its own), then one group per
+/// municipality holding any of the viewer's dashboards.
+fn group_by_municipality(
+    places: &Places,
+    entries: Vec<(String, String, &'static str)>,
+) -> Vec<PlaceGroup> {
+    let mut groups = Vec::new();
+    if let Some((place, name, _)) = entries.iter().find(|(p, _, _)| p == "region") {
+        groups.push(PlaceGroup {
+            name: name.clone(),
+            own: Some(place.clone()),
+            places: vec![],
+        });
+    }
+    for m in &places.municipalities {
+        let own_place = format!("municipality-{}", m.id);
+        let within = |place: &str| match places.named(place) {
+            Some((
+                _,
+                Target::Village { municipality, .. } | Target::School { municipality, .. },
+            )) => municipality == m.id,
+            _ => false,
+        };
+        let inside: Vec<(String, String, &'static str)> = entries
+            .iter()
+            .filter(|(p, _, _)| within(p))
+            .cloned()
+            .collect();
+        let own = entries
+            .iter()
+            .any(|(p, _, _)| *p == own_place)
+            .then_some(own_place);
+        if own.is_some() || !inside.is_empty() {
+            groups.push(PlaceGroup {
+                name: m.name.clone(),
+                own,
+                places: inside,
+            });
+        }
+    }
+    groups
 }
 
 /// The dashboards this viewer may open: URL name, place name, kind of place.

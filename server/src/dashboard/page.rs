@@ -406,23 +406,34 @@ pub fn report(built: Built) -> Response {
     })
 }
 
-/// The list of dashboards the viewer may open.
-pub fn index(
-    staff: Staff,
-    entries: Vec<(String, String, &'static str)>,
-    _synthetic: bool,
-) -> Response {
+/// The list of dashboards the viewer may open, grouped by municipality.
+pub fn index(staff: Staff, groups: Vec<super::PlaceGroup>) -> Response {
     let lang = staff.lang;
     staff.page(say(lang, "Cijfers", "Figures"), move || {
         view! {
-            {if entries.is_empty() {
+            {if groups.is_empty() {
                 view! { <p>{say(lang, "Er zijn geen cijfers voor uw account.", "There are no figures for your account.")}</p> }.into_any()
             } else {
                 view! {
                     <ul class="dashboard-list">
-                        {entries.into_iter().map(|(place, name, kind)| {
-                            let href = format!("/dashboard/{place}");
-                            view! { <li><a href=href>{name}</a>" "<span class="kind">"("{kind}")"</span></li> }
+                        {groups.into_iter().map(|group| {
+                            let heading = match group.own {
+                                Some(place) => view! { <a href=format!("/dashboard/{place}")>{group.name}</a> }.into_any(),
+                                None => view! { <span>{group.name}</span> }.into_any(),
+                            };
+                            view! {
+                                <li>
+                                    {heading}
+                                    {(!group.places.is_empty()).then(|| view! {
+                                        <ul>
+                                            {group.places.into_iter().map(|(place, name, kind)| {
+                                                let href = format!("/dashboard/{place}");
+                                                view! { <li><a href=href>{name}</a>" "<span class="kind">"("{kind}")"</span></li> }
+                                            }).collect_view()}
+                                        </ul>
+                                    })}
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 }.into_any()
