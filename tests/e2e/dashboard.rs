@@ -253,6 +253,12 @@ async fn an_alderman_reads_the_municipality_its_villages_and_the_same_numbers_in
     let path = format!("/dashboard/municipality-{heidebroek}");
     let (status, html) = fetch(&http, &app, &path).await;
     assert_eq!(status, StatusCode::OK);
+    // The village Heidebroek is a bar; the municipality is the line.
+    let places = chart(&html, "places-");
+    assert!(
+        places.contains("Heidebroek (gemeente)"),
+        "the municipality's line is told apart from its village"
+    );
     assert!(
         html.contains("Peiling 2026"),
         "the latest wave is shown first"

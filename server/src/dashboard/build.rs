@@ -696,10 +696,14 @@ fn neighbours_chart(
     }
     let reference = request.neighbours_reference.as_ref().and_then(|r| {
         let release = current.results.share(&Group::new(r.place, breakdown), key);
-        figure(release)
-            .0
-            .released()
-            .map(|e| (r.name.clone(), e.percent))
+        // The main village often bears the municipality's name: the line
+        // says which of the two it is.
+        let name = if request.neighbours.iter().any(|n| n.name == r.name) {
+            format!("{} ({})", r.name, words.say("gemeente", "municipality"))
+        } else {
+            r.name.clone()
+        };
+        figure(release).0.released().map(|e| (name, e.percent))
     });
     let title = format!("{} — {}", label(indicator, request.language), current.name);
     let mut columns = vec![words.say("Plaats", "Place")];
