@@ -683,6 +683,30 @@ async fn a_suppressed_village_is_suppressed_in_page_chart_table_csv_xlsx_and_rep
     let village = format!("/dashboard/village-{zandhoeve}");
     let (status, html) = fetch(&http, &app, &village).await;
     assert_eq!(status, StatusCode::OK);
+    // The page says at the top why, and where these students count instead.
+    let note = html
+        .split("class=\"message too-small\"")
+        .nth(1)
+        .expect("a note that the village is too small");
+    let note = &note[..note.find("</div>").unwrap()];
+    assert!(note.contains("minder dan 10 leerlingen"), "{note}");
+    assert!(
+        note.contains(&format!("href=\"/dashboard/municipality-{heidebroek}\"")),
+        "the note leads to the municipality: {note}"
+    );
+    let (_, larger) = fetch(
+        &http,
+        &app,
+        &format!(
+            "/dashboard/village-{}",
+            id_of(&app, "village WHERE name = 'Westdorp'").await
+        ),
+    )
+    .await;
+    assert!(
+        !larger.contains("too-small"),
+        "a village with figures has no such note"
+    );
     let table = page_table(&html, "domain-substance-use");
     let withheld = |cell: &str| cell.starts_with("niet getoond") || cell.starts_with("minder dan");
     for row in &table[1..] {

@@ -248,6 +248,16 @@ pub fn dashboard(built: Built) -> Response {
     let who = who_key(selection.breakdown).to_owned();
     let indicator = selection.indicator.clone();
     let respondents = respondents_line(&dashboard, &words);
+    // A place too small for figures says so at the top, and where its
+    // students are counted instead.
+    let too_small = matches!(dashboard.respondents, Release::Suppressed(_)).then(|| {
+        let larger = links
+            .iter()
+            .find(|(place, _)| place.starts_with("municipality-"))
+            .or_else(|| links.iter().find(|(place, _)| place == "region"))
+            .cloned();
+        (dashboard.title.clone(), dashboard.k, larger)
+    });
     let subtitle = format!("{} · {}", dashboard.wave_name, dashboard.breakdown_label);
     let report = format!("{base}/report{query}");
     let all_xlsx = format!("{base}/download/all.xlsx{query}");
@@ -300,6 +310,17 @@ pub fn dashboard(built: Built) -> Response {
                 <a href="/dashboard/codebook/codebook.xlsx">{say(lang, "Codeboek (XLSX)", "Codebook (XLSX)")}</a>
             </p>
             <p class="respondents">{respondents}</p>
+            {too_small.map(|(name, k, larger)| view! {
+                <div class="message too-small" role="note">
+                    <p>{match lang {
+                        app::i18n::Lang::Nl => format!("Voor {name} worden geen cijfers getoond: er deden minder dan {k} leerlingen mee in deze groep, en cijfers van zo weinig jongeren zouden te veel over henzelf zeggen."),
+                        app::i18n::Lang::En => format!("No figures are shown for {name}: fewer than {k} students of this group took part, and figures of so few young people would say too much about them."),
+                    }}</p>
+                    {larger.map(|(place, label)| view! {
+                        <p>{say(lang, "Hun antwoorden tellen mee in ", "Their answers count in ")}<a href=format!("/dashboard/{place}")>{label}</a>"."</p>
+                    })}
+                </div>
+            })}
             {messages_section(messages, first_wave, lang)}
             {goals_section(goals, goal_statuses, lang, Some((planning.clone(), downloads.clone())))}
             {domains.into_iter().map(|d| {
