@@ -250,14 +250,17 @@ pub fn dashboard(built: Built) -> Response {
     let respondents = respondents_line(&dashboard, &words);
     // A place too small for figures says so at the top, and where its
     // students are counted instead.
-    let too_small = matches!(dashboard.respondents, Release::Suppressed(_)).then(|| {
-        let larger = links
-            .iter()
-            .find(|(place, _)| place.starts_with("municipality-"))
-            .or_else(|| links.iter().find(|(place, _)| place == "region"))
-            .cloned();
-        (dashboard.title.clone(), dashboard.k, larger)
-    });
+    let too_small = match dashboard.respondents {
+        Release::Suppressed(reason) => {
+            let larger = links
+                .iter()
+                .find(|(place, _)| place.starts_with("municipality-"))
+                .or_else(|| links.iter().find(|(place, _)| place == "region"))
+                .cloned();
+            Some((dashboard.title.clone(), dashboard.k, reason, larger))
+        }
+        Release::Released(_) => None,
+    };
     let subtitle = format!("{} · {}", dashboard.wave_name, dashboard.breakdown_label);
     let report = format!("{base}/report{query}");
     let all_xlsx = format!("{base}/download/all.xlsx{query}");
@@ -310,11 +313,15 @@ pub fn dashboard(built: Built) -> Response {
                 <a href="/dashboard/codebook/codebook.xlsx">{say(lang, "Codeboek (XLSX)", "Codebook (XLSX)")}</a>
             </p>
             <p class="respondents">{respondents}</p>
-            {too_small.map(|(name, k, larger)| view! {
+            {too_small.map(|(name, k, reason, larger)| view! {
                 <div class="message too-small" role="note">
-                    <p>{match lang {
-                        app::i18n::Lang::Nl => format!("Voor {name} worden geen cijfers getoond: er deden minder dan {k} leerlingen mee in deze groep, en cijfers van zo weinig jongeren zouden te veel over henzelf zeggen."),
-                        app::i18n::Lang::En => format!("No figures are shown for {name}: fewer than {k} students of this group took part, and figures of so few young people would say too much about them."),
+                    // The reason the release gives, and no other: a place
+                    // withheld to protect another group may be larger than k.
+                    <p>{match (lang, reason) {
+                        (app::i18n::Lang::Nl, surveys::SuppressionReason::TooFewRespondents) => format!("Voor {name} worden geen cijfers getoond: er deden minder dan {k} leerlingen mee in deze groep, en cijfers van zo weinig jongeren zouden te veel over henzelf zeggen."),
+                        (app::i18n::Lang::En, surveys::SuppressionReason::TooFewRespondents) => format!("No figures are shown for {name}: fewer than {k} students of this group took part, and figures of so few young people would say too much about them."),
+                        (app::i18n::Lang::Nl, _) => format!("Voor {name} worden geen cijfers getoond: ze zouden samen met andere cijfers te veel zeggen over een kleine groep leerlingen."),
+                        (app::i18n::Lang::En, _) => format!("No figures are shown for {name}: together with other figures they would say too much about a small group of students."),
                     }}</p>
                     {larger.map(|(place, label)| view! {
                         <p>{say(lang, "Hun antwoorden tellen mee in ", "Their answers count in ")}<a href=format!("/dashboard/{place}")>{label}</a>"."</p>
