@@ -217,7 +217,8 @@ fn matrix() -> Vec<Entry> {
             "/staff/classes/{id}/sheet",
             "/staff/classes/{code}/sheet",
             &[],
-            SCHOOL_ADMIN,
+            // The teacher of the class prints its sheet too.
+            &[Who::Region, Who::School, Who::Teacher],
             REGION,
         ),
         e(
@@ -699,6 +700,26 @@ async fn authorization_matrix(backend: Backend) {
         1 + 1,
         "a header row and the teacher's one class: {counts}"
     );
+    // The teacher prints the sheet of their own class, and of no colleague's.
+    let own_sheet = format!("/staff/classes/{}/sheet", ids.own_code);
+    assert!(counts.contains(&own_sheet), "the counts link the sheet");
+    let sheet = teacher.http.get(app.url(&own_sheet)).send().await.unwrap();
+    assert_eq!(sheet.status(), StatusCode::OK);
+    let colleague = id_of(
+        &app,
+        &format!(
+            "class_code WHERE school_id = {} AND id <> {}",
+            ids.own_school, ids.own_code
+        ),
+    )
+    .await;
+    let other = teacher
+        .http
+        .get(app.url(&format!("/staff/classes/{colleague}/sheet")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND, "a colleague's class");
     let school = &sessions[3];
     let counts = school
         .http

@@ -434,10 +434,14 @@ async fn code_sheet(
         Some(code) => lookup::school(&state.db, code.school_id).await?,
         None => None,
     };
-    staff.require(Action::RegisterClasses, target)?;
     let Some(code) = code else {
         return Err(AppError::NotFound);
     };
+    // Whoever registers the school's classes, and a teacher for the class
+    // they were given: they hand the code to their students.
+    if staff.require(Action::RegisterClasses, target).is_err() {
+        staff.require(Action::ViewClassCount, Some(lookup::class_code(&code)))?;
+    }
     let (school, wave) = match (
         school::Entity::find_by_id(code.school_id)
             .one(&state.db)
@@ -481,6 +485,7 @@ async fn code_sheet(
 
 /// One class's count as a member of staff may see it.
 struct Count {
+    id: i32,
     label: String,
     school_year: i16,
     wave: String,
@@ -511,6 +516,7 @@ async fn counts_page(State(state): State<AppState>, staff: Staff) -> Result<Resp
                 .filter(|c| staff.may(Action::ViewClassCount, &lookup::class_code(c)))
                 .filter(|c| waves.get(&c.wave_id).is_some_and(|w| w.status == "open"))
                 .map(|c| Count {
+                    id: c.id,
                     label: c.label.unwrap_or_default(),
                     school_year: c.school_year,
                     wave: waves
@@ -543,10 +549,12 @@ async fn counts_page(State(state): State<AppState>, staff: Staff) -> Result<Resp
                                 <th scope="col">{say(lang, "Peiling", "Wave")}</th>
                                 <th scope="col">{say(lang, "Ingevuld", "Submitted")}</th>
                                 <th scope="col">{say(lang, "Verwacht", "Expected")}</th>
+                                <th scope="col">{say(lang, "Code", "Code")}</th>
                             </tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|r| view! {
-                                    <tr><td>{r.label}</td><td>{r.school_year}</td><td>{r.wave}</td><td class="count">{r.used}</td><td>{r.expected}</td></tr>
+                                    <tr><td>{r.label}</td><td>{r.school_year}</td><td>{r.wave}</td><td class="count">{r.used}</td><td>{r.expected}</td>
+                                        <td><a href=format!("/staff/classes/{}/sheet", r.id) class="code-sheet-link">{say(lang, "Codeblad afdrukken", "Print the code sheet")}</a></td></tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
