@@ -67,18 +67,14 @@ fn baseline(
                 "This indicator is not part of this wave.",
             ),
         })?;
-    let (who, breakdown) = WHO
-        .iter()
-        .find(|(key, _)| *key == form.who)
-        .copied()
-        .ok_or(Problem {
-            field: "who",
-            text: say(
-                lang,
-                "Kies alle leerlingen, een leerjaar, of jongens of meisjes.",
-                "Choose all students, a school year, or boys or girls.",
-            ),
-        })?;
+    let breakdown = goals::breakdown_of(&form.who).ok_or(Problem {
+        field: "who",
+        text: say(
+            lang,
+            "Kies alle leerlingen, een leerjaar, of jongens of meisjes.",
+            "Choose all students, a school year, or boys or girls.",
+        ),
+    })?;
     let share = match wave.results.share(
         &Group::new(place.community.place, breakdown),
         &indicator.key,
@@ -110,7 +106,7 @@ fn baseline(
         wave: wave.clone(),
         label: indicator.label.get(language.code()).to_owned(),
         who: words.breakdown(breakdown),
-        breakdown: who.to_owned(),
+        breakdown: form.who.clone(),
         indicator: indicator.key.clone(),
         direction: indicator.direction,
         default_domain: goals::default_domain(indicator.domain),
@@ -362,14 +358,11 @@ pub(super) async fn remove_goal(
 ) -> Result<Response, AppError> {
     let place = authorised(&state, &staff, &place, Action::SetGoals).await?;
     let id = crate::admin::parse_id(&id).ok_or(AppError::NotFound)?;
-    let exists = goal::Entity::find_by_id(id)
+    let found = goal::Entity::find_by_id(id)
         .filter(goal::Column::Place.eq(&place.name))
         .one(&state.db)
         .await?
-        .is_some();
-    if !exists {
-        return Err(AppError::NotFound);
-    }
+        .ok_or(AppError::NotFound)?;
     if form.confirm != "yes" {
         let problem = Problem {
             field: "goals",
@@ -382,11 +375,8 @@ pub(super) async fn remove_goal(
         return refused(&state, &staff, place, vec![problem]).await;
     }
     let txn = crate::db::begin_write(&state.db).await?;
-    let found = goal::Entity::find_by_id(id)
-        .filter(goal::Column::Place.eq(&place.name))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // The schema sets these to null too; saying it here does not depend on
+    // the connection enforcing foreign keys.
     prevention_action::Entity::update_many()
         .col_expr(
             prevention_action::Column::GoalId,

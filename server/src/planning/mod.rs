@@ -41,7 +41,7 @@ use crate::admin::{CsrfForm, Problem, Staff, say};
 use crate::auth::authz::{Action, Target};
 use crate::dashboard::build::Community;
 use crate::dashboard::waves::{ShownWave, shown_waves};
-use crate::dashboard::{Places, WHO, place_name};
+use crate::dashboard::{Places, place_name};
 use crate::entities::{cycle_step, goal, prevention_action, survey_wave};
 use crate::error::AppError;
 use crate::state::AppState;
